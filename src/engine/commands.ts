@@ -1,0 +1,64 @@
+/**
+ * The commands the engine accepts through its one entry point, `Engine.execute(command, actor)`,
+ * and what each answers. Adapters build commands from platform input; the engine re-checks
+ * everything (an id forged in a button is just another unknown id).
+ */
+import type { Phase, Role } from './model';
+import type { Refusal } from './codes';
+import type { CategoryResults, CategoryState, Proposal } from './records';
+
+interface Base { readonly campaignId: string }
+
+export type Command =
+  | (Base & { readonly type: 'propose'; readonly categoryId: string; readonly text: string })
+  | (Base & { readonly type: 'edit'; readonly proposalId: string; readonly text: string })
+  | (Base & { readonly type: 'withdraw'; readonly proposalId: string })
+  | (Base & { readonly type: 'like'; readonly proposalId: string })
+  | (Base & { readonly type: 'unlike'; readonly proposalId: string })
+  | (Base & { readonly type: 'reject'; readonly proposalId: string; readonly reason: string })
+  | (Base & { readonly type: 'shortlist.add'; readonly proposalId: string })
+  | (Base & { readonly type: 'shortlist.remove'; readonly proposalId: string })
+  | (Base & { readonly type: 'vote'; readonly categoryId: string; readonly choice: readonly string[] })
+  /** Moves one category (or every category) to its next phase; `from` makes it a strict compare-and-set. */
+  | (Base & { readonly type: 'advance'; readonly categoryId?: string; readonly from?: Phase })
+  | (Base & { readonly type: 'pause'; readonly categoryId?: string })
+  | (Base & { readonly type: 'resume'; readonly categoryId?: string })
+  /** `by` is an ISO 8601 duration (PT2H, P1D…). */
+  | (Base & { readonly type: 'extend'; readonly categoryId?: string; readonly by: string })
+  /** `tieBreak: curators`: a curator picks the winner among the tied options. */
+  | (Base & { readonly type: 'break-tie'; readonly categoryId: string; readonly proposalId: string })
+  // queries (read-only, same permission checks)
+  | (Base & { readonly type: 'status' })
+  | (Base & { readonly type: 'proposals'; readonly categoryId?: string; readonly mine?: boolean })
+  | (Base & { readonly type: 'shortlist.list'; readonly categoryId: string })
+  | (Base & { readonly type: 'results'; readonly categoryId?: string });
+
+export type CommandType = Command['type'];
+
+export interface CategoryStatus {
+  readonly id: string;
+  readonly title: string;
+  readonly phase: Phase;
+  readonly paused: boolean;
+  /** When the current phase ends (UTC ms), null when revealed or paused. */
+  readonly endsAt: number | null;
+  readonly proposals: number;
+  readonly ballots: number;
+}
+
+/** One affected category of a manager command. */
+export interface PhaseChange { readonly categoryId: string; readonly from: Phase; readonly to: Phase }
+
+export type Success =
+  | { readonly ok: true; readonly type: 'propose' | 'edit'; readonly proposal: Proposal }
+  | { readonly ok: true; readonly type: 'withdraw' | 'reject' | 'shortlist.add' | 'shortlist.remove'; readonly proposalId: string }
+  | { readonly ok: true; readonly type: 'like' | 'unlike'; readonly proposalId: string; readonly likes: number }
+  | { readonly ok: true; readonly type: 'vote'; readonly categoryId: string; readonly choice: readonly string[]; readonly changed: boolean; readonly labels: readonly string[] }
+  | { readonly ok: true; readonly type: 'advance'; readonly changes: readonly PhaseChange[] }
+  | { readonly ok: true; readonly type: 'pause' | 'resume' | 'extend'; readonly categories: readonly string[] }
+  | { readonly ok: true; readonly type: 'break-tie'; readonly results: CategoryResults }
+  | { readonly ok: true; readonly type: 'status'; readonly title: string; readonly roles: readonly Role[]; readonly categories: readonly CategoryStatus[] }
+  | { readonly ok: true; readonly type: 'proposals' | 'shortlist.list'; readonly proposals: readonly Proposal[] }
+  | { readonly ok: true; readonly type: 'results'; readonly results: readonly CategoryResults[] };
+
+export type CommandResult = Success | Refusal;

@@ -1,0 +1,666 @@
+/**
+ * The campaign engine: one entry point, `execute(command, actor)`, where every state change
+ * enters with its actor and permissions are checked once (DESIGN invariant 2). It owns the
+ * rules and the phase lifecycle; it does no I/O of its own and reaches the world only through
+ * its ports (store, scheduler, outbox, clock).
+ */
+import { Duration } from 'luxon';
+import { refuse, type Refusal } from './codes';
+import type { Command, CommandResult, CategoryStatus, PhaseChange } from './commands';
+import { addToTally, instantRunoff, winnersFromTally, type CountedOption } from './count';
+import type { CampaignEvent, ListedProposal } from './events';
+import {
+  deadlineOnEntering, declaredEnd, hasReminder, isDue, nextPhase, REMINDER_BEFORE_MS,
+} from './lifecycle';
+import { fanKey, type Actor, type CampaignSpec, type CategorySpec, type Phase, type Platform } from './model';
+import { mayRun, rolesOf } from './permissions';
+import type { CategoryResults, CategoryState, Proposal, Winner } from './records';
+import { checkProposalText, cleanBounded } from './text';
+import type { CampaignStore, Gate, ShortlistSeed } from '../ports/store';
+import type { Outbox } from '../ports/outbox';
+import { phaseJobId, type PhaseJob, type PhaseScheduler } from '../ports/scheduler';
+import type { Clock } from '../ports/clock';
+
+export interface EngineDeps {
+  readonly campaigns: readonly CampaignSpec[];
+  readonly store: CampaignStore;
+  readonly scheduler: PhaseScheduler;
+  readonly outbox: Outbox;
+  readonly clock: Clock;
+  /**
+   * Called with anything thrown while serving a command or a job (a store that could not
+   * confirm, or a bug). The fan is answered `store.unavailable`; nothing was acknowledged.
+   */
+  readonly onError?: (error: unknown, context: string) => void;
+}
+
+const DISPLAY_NAME_MAX = 64;
+const REASON_MAX = 280;
+const OPTION_ID_MAX = 32;
+
+export class Engine {
+  private readonly campaigns: ReadonlyMap<string, CampaignSpec>;
+  /** Shortlists of categories whose vote is open: frozen from then on, so safe to keep. */
+  private readonly frozenShortlists = new Map<string, ReadonlyMap<string, Proposal>>();
+
+  constructor(private readonly deps: EngineDeps) {
+    this.campaigns = new Map(deps.campaigns.map((c) => [c.id, c]));
+  }
+
+  /** The campaigns this engine runs. */
+  campaign(id: string): CampaignSpec | undefined {
+    return this.campaigns.get(id);
+  }
+
+  /**
+   * Creates missing campaign state, applies (once each) every transition whose time passed
+   * while nothing ran, publishes pending results, schedules what comes next, and starts the
+   * scheduler. Safe to call from several processes.
+   */
+  async start(): Promise<void> {
+    const now = this.deps.clock.now();
+    for (const campaign of this.campaigns.values()) {
+      await this.deps.store.initCampaign(
+        campaign.id,
+        campaign.categories.map((c) => ({
+          id: c.id,
+          deadline: declaredEnd(c, 'pending') ?? c.revealAt,
+          ...(c.options ? { options: c.options } : {}),
+        })),
+        now,
+      );
+      for (const category of campaign.categories) await this.settle(campaign, category);
+    }
+    await this.deps.scheduler.start((job) => this.onJob(job));
+  }
+
+  /**
+   * Runs one command for one actor and answers a result: a success, or a typed refusal whose
+   * code is also the key of its localized message. A success is returned only once the
+   * change is durable in the store. Never throws.
+   */
+  async execute(command: Command, actor: Actor): Promise<CommandResult> {
+    try {
+      const campaign = this.campaigns.get(command.campaignId);
+      if (!campaign) return refuse('campaign.unknown', { campaign: String(command.campaignId) });
+      if (!mayRun(command.type, rolesOf(actor, campaign))) return refuse('actor.not-allowed');
+      return await this.dispatch(campaign, command, actor);
+    } catch (error) {
+      this.deps.onError?.(error, command.type);
+      return refuse('store.unavailable');
+    }
+  }
+
+  /** Handles a scheduler job: moves the category on if, and only if, the job is still current. */
+  async onJob(job: PhaseJob): Promise<void> {
+    try {
+      const campaign = this.campaigns.get(job.campaignId);
+      const category = campaign?.categories.find((c) => c.id === job.categoryId);
+      if (!campaign || !category) return;
+      const state = await this.deps.store.getState(campaign.id, category.id);
+      if (!state || state.phase !== job.from || state.version !== job.version) return;
+      if (job.kind === 'reminder') {
+        if (state.pausedAt !== null || state.deadline === null) return;
+        await this.deps.outbox.enqueue([this.event(campaign, category, `reminder.${state.phase}`, {
+          kind: 'reminder', phase: state.phase as 'propose' | 'vote', endsAt: state.deadline,
+        })]);
+        return;
+      }
+      await this.settle(campaign, category);
+    } catch (error) {
+      this.deps.onError?.(error, `job ${job.id}`);
+      throw error;
+    }
+  }
+
+  // ---------------------------------------------------------------- commands
+
+  private async dispatch(campaign: CampaignSpec, cmd: Command, actor: Actor): Promise<CommandResult> {
+    switch (cmd.type) {
+      case 'propose': return this.propose(campaign, cmd.categoryId, cmd.text, actor);
+      case 'edit': return this.edit(campaign, cmd.proposalId, cmd.text, actor);
+      case 'withdraw': return this.withdraw(campaign, cmd.proposalId, actor);
+      case 'like': return this.like(campaign, cmd.proposalId, actor);
+      case 'unlike': return this.unlike(campaign, cmd.proposalId, actor);
+      case 'reject': return this.reject(campaign, cmd.proposalId, cmd.reason);
+      case 'shortlist.add': return this.shortlistChange(campaign, cmd.proposalId, 'add');
+      case 'shortlist.remove': return this.shortlistChange(campaign, cmd.proposalId, 'remove');
+      case 'shortlist.list': return this.shortlistList(campaign, cmd.categoryId);
+      case 'vote': return this.vote(campaign, cmd.categoryId, cmd.choice, actor);
+      case 'advance': return this.advance(campaign, cmd.categoryId, cmd.from);
+      case 'pause': return this.pause(campaign, cmd.categoryId);
+      case 'resume': return this.resume(campaign, cmd.categoryId);
+      case 'extend': return this.extend(campaign, cmd.categoryId, cmd.by);
+      case 'break-tie': return this.breakTie(campaign, cmd.categoryId, cmd.proposalId);
+      case 'status': return this.status(campaign, actor);
+      case 'proposals': return this.proposals(campaign, cmd.categoryId, cmd.mine === true, actor);
+      case 'results': return this.results(campaign, cmd.categoryId);
+    }
+  }
+
+  private async propose(campaign: CampaignSpec, categoryId: string, input: string, actor: Actor): Promise<CommandResult> {
+    const category = findCategory(campaign, categoryId);
+    if (!category) return refuse('category.unknown', { category: categoryId });
+    if (category.options) return refuse('category.fixed-options');
+    const platform = fanPlatform(actor);
+    if (!platform) return refuse('actor.not-allowed');
+    const text = checkProposalText(input, category.proposals);
+    if (!text.ok) return refuse(text.code, text.params);
+    const result = await this.deps.store.addProposal(this.gate('propose'), campaign.id, {
+      categoryId: category.id,
+      text: text.text,
+      normalized: text.normalized,
+      authorKey: fanKey(actor),
+      authorName: cleanBounded(actor.displayName, DISPLAY_NAME_MAX) || actor.userId,
+      platform,
+      createdAt: this.deps.clock.now(),
+    }, category.proposals.perFan);
+    if (!result.ok) return refuse(result.code, { max: category.proposals.perFan });
+    return { ok: true, type: 'propose', proposal: result.proposal };
+  }
+
+  private async edit(campaign: CampaignSpec, proposalId: string, input: string, actor: Actor): Promise<CommandResult> {
+    const found = await this.findProposal(campaign, proposalId);
+    if ('code' in found) return found;
+    const text = checkProposalText(input, found.category.proposals);
+    if (!text.ok) return refuse(text.code, text.params);
+    const result = await this.deps.store.editProposal(this.gate('propose'), campaign.id, proposalId, fanKey(actor), text.text, text.normalized);
+    if (!result.ok) return refuse(result.code);
+    return { ok: true, type: 'edit', proposal: result.proposal };
+  }
+
+  private async withdraw(campaign: CampaignSpec, proposalId: string, actor: Actor): Promise<CommandResult> {
+    const found = await this.findProposal(campaign, proposalId);
+    if ('code' in found) return found;
+    const result = await this.deps.store.withdrawProposal(this.gate('propose'), campaign.id, proposalId, fanKey(actor));
+    return result.ok ? { ok: true, type: 'withdraw', proposalId } : refuse(result.code);
+  }
+
+  private async like(campaign: CampaignSpec, proposalId: string, actor: Actor): Promise<CommandResult> {
+    const found = await this.findProposal(campaign, proposalId);
+    if ('code' in found) return found;
+    const { proposal, category } = found;
+    if (!fanPlatform(actor)) return refuse('actor.not-allowed');
+    if (proposal.authorKey === fanKey(actor)) return refuse('like.own');
+    const threshold = category.shortlist.by === 'threshold' ? category.shortlist.likes : undefined;
+    const result = await this.deps.store.like(this.gate('propose'), campaign.id, proposalId, fanKey(actor), threshold);
+    if (!result.ok) return refuse(result.code);
+    if (result.reachedThreshold) {
+      await this.deps.outbox.enqueue([this.event(campaign, category, `review.${proposalId}`, {
+        kind: 'proposal.review', proposal: listed(proposal), likes: result.likes,
+      })]);
+    }
+    return { ok: true, type: 'like', proposalId, likes: result.likes };
+  }
+
+  private async unlike(campaign: CampaignSpec, proposalId: string, actor: Actor): Promise<CommandResult> {
+    const found = await this.findProposal(campaign, proposalId);
+    if ('code' in found) return found;
+    const result = await this.deps.store.unlike(this.gate('propose'), campaign.id, proposalId, fanKey(actor));
+    return result.ok ? { ok: true, type: 'unlike', proposalId, likes: result.likes } : refuse(result.code);
+  }
+
+  private async reject(campaign: CampaignSpec, proposalId: string, reason: string): Promise<CommandResult> {
+    const found = await this.findProposal(campaign, proposalId);
+    if ('code' in found) return found;
+    if (found.category.options) return refuse('category.fixed-options');
+    const state = await this.deps.store.getState(campaign.id, found.category.id);
+    if (!state || (state.phase !== 'propose' && state.phase !== 'shortlist')) return refuse('phase.closed');
+    const result = await this.deps.store.reject(this.gate(state.phase), campaign.id, proposalId, cleanBounded(reason, REASON_MAX));
+    return result.ok ? { ok: true, type: 'reject', proposalId } : refuse(result.code);
+  }
+
+  private async shortlistChange(campaign: CampaignSpec, proposalId: string, change: 'add' | 'remove'): Promise<CommandResult> {
+    const found = await this.findProposal(campaign, proposalId);
+    if ('code' in found) return found;
+    const { category } = found;
+    if (category.options) return refuse('category.fixed-options');
+    const gate = this.gate('shortlist');
+    const size = category.shortlist.size ?? Number.MAX_SAFE_INTEGER;
+    const result = change === 'add'
+      ? await this.deps.store.shortlistAdd(gate, campaign.id, proposalId, size)
+      : await this.deps.store.shortlistRemove(gate, campaign.id, proposalId);
+    if (!result.ok) return refuse(result.code, { max: size });
+    return { ok: true, type: change === 'add' ? 'shortlist.add' : 'shortlist.remove', proposalId };
+  }
+
+  private async shortlistList(campaign: CampaignSpec, categoryId: string): Promise<CommandResult> {
+    const category = findCategory(campaign, categoryId);
+    if (!category) return refuse('category.unknown', { category: categoryId });
+    return { ok: true, type: 'shortlist.list', proposals: await this.deps.store.getShortlist(campaign.id, category.id) };
+  }
+
+  private async vote(campaign: CampaignSpec, categoryId: string, choice: readonly string[], actor: Actor): Promise<CommandResult> {
+    const category = findCategory(campaign, categoryId);
+    if (!category) return refuse('category.unknown', { category: categoryId });
+    if (!fanPlatform(actor)) return refuse('actor.not-allowed');
+    const invalid = checkChoice(category, choice);
+    if (invalid) return invalid;
+    const key = `${campaign.id}/${category.id}`;
+    const frozen = this.frozenShortlists.get(key);
+    if (frozen && choice.some((id) => !frozen.has(id))) return refuse('vote.not-shortlisted');
+    const rule = category.vote;
+    const result = await this.deps.store.castBallot(this.gate('vote'), campaign.id, category.id,
+      { voterKey: fanKey(actor), choice: [...choice] }, { allowChange: rule.allowChange, tallied: rule.method !== 'ranked' });
+    if (!result.ok) return refuse(result.code);
+    // The ballot was accepted, so the vote is open and the shortlist can no longer change.
+    const options = frozen ?? await this.freezeShortlist(key, campaign.id, category.id);
+    return {
+      ok: true, type: 'vote', categoryId: category.id, choice: [...choice], changed: result.changed,
+      labels: choice.map((id) => options.get(id)?.text ?? id),
+    };
+  }
+
+  private async freezeShortlist(key: string, campaignId: string, categoryId: string): Promise<ReadonlyMap<string, Proposal>> {
+    const options = new Map((await this.deps.store.getShortlist(campaignId, categoryId)).map((p) => [p.id, p]));
+    this.frozenShortlists.set(key, options);
+    return options;
+  }
+
+  private async advance(campaign: CampaignSpec, categoryId: string | undefined, from: Phase | undefined): Promise<CommandResult> {
+    const categories = selectCategories(campaign, categoryId);
+    if (!categories) return refuse('category.unknown', { category: String(categoryId) });
+    const changes: PhaseChange[] = [];
+    let sawFinal = false;
+    for (const category of categories) {
+      const state = await this.deps.store.getState(campaign.id, category.id);
+      if (!state) continue;
+      if (state.phase === 'reveal') { sawFinal = true; continue; }
+      if (from !== undefined && state.phase !== from) continue;
+      const to = nextPhase(category, state.phase);
+      if (to && await this.move(campaign, category, state)) changes.push({ categoryId: category.id, from: state.phase, to });
+    }
+    if (changes.length === 0) return refuse(sawFinal && categories.length === 1 ? 'phase.final' : 'phase.stale');
+    return { ok: true, type: 'advance', changes };
+  }
+
+  private async pause(campaign: CampaignSpec, categoryId: string | undefined): Promise<CommandResult> {
+    return this.retimeEach(campaign, categoryId, 'pause', (state, now) => {
+      if (state.pausedAt !== null) return refuse('phase.paused');
+      return {
+        expect: 'running', deadline: state.deadline, shift: state.shift, pausedAt: now,
+        event: { kind: 'phase.paused', phase: state.phase },
+      };
+    });
+  }
+
+  private async resume(campaign: CampaignSpec, categoryId: string | undefined): Promise<CommandResult> {
+    return this.retimeEach(campaign, categoryId, 'resume', (state, now) => {
+      if (state.pausedAt === null) return refuse('phase.not-paused');
+      const paused = Math.max(0, now - state.pausedAt);
+      const deadline = state.deadline === null ? null : state.deadline + paused;
+      return {
+        expect: 'paused', deadline, shift: state.shift + paused, pausedAt: null,
+        event: { kind: 'phase.resumed', phase: state.phase, endsAt: deadline ?? now },
+      };
+    });
+  }
+
+  private async extend(campaign: CampaignSpec, categoryId: string | undefined, by: string): Promise<CommandResult> {
+    const ms = parseDurationMs(by);
+    if (ms === null) return refuse('duration.invalid', { duration: by.slice(0, 40) });
+    return this.retimeEach(campaign, categoryId, 'extend', (state) => {
+      const deadline = state.deadline === null ? null : state.deadline + ms;
+      return {
+        expect: state.pausedAt === null ? 'running' : 'paused', deadline, shift: state.shift + ms, pausedAt: state.pausedAt,
+        event: { kind: 'phase.extended', phase: state.phase, endsAt: deadline ?? 0 },
+      };
+    });
+  }
+
+  /** Pause, resume and extend: a compare-and-set on each selected category still running its course. */
+  private async retimeEach(
+    campaign: CampaignSpec,
+    categoryId: string | undefined,
+    type: 'pause' | 'resume' | 'extend',
+    plan: (state: CategoryState, now: number) => Refusal | {
+      expect: 'running' | 'paused'; deadline: number | null; shift: number; pausedAt: number | null;
+      event: DistributiveOmit<CampaignEvent, 'id' | 'campaignId' | 'categoryId' | 'at'>;
+    },
+  ): Promise<CommandResult> {
+    const categories = selectCategories(campaign, categoryId);
+    if (!categories) return refuse('category.unknown', { category: String(categoryId) });
+    const done: string[] = [];
+    let refusal: Refusal = refuse('phase.final');
+    for (const category of categories) {
+      const state = await this.deps.store.getState(campaign.id, category.id);
+      if (!state || state.phase === 'reveal') continue;
+      const change = plan(state, this.deps.clock.now());
+      if ('code' in change) { refusal = change; continue; }
+      const applied = await this.deps.store.retime({
+        campaignId: campaign.id, categoryId: category.id, phase: state.phase, expect: change.expect,
+        deadline: change.deadline, shift: change.shift, pausedAt: change.pausedAt,
+        events: [this.event(campaign, category, `${type}.v${state.version}`, change.event)],
+      });
+      if (!applied) { refusal = refuse('phase.stale'); continue; }
+      done.push(category.id);
+      const after = await this.deps.store.getState(campaign.id, category.id);
+      if (after) await this.scheduleFor(campaign, category, after);
+    }
+    return done.length > 0 ? { ok: true, type, categories: done } : refusal;
+  }
+
+  private async breakTie(campaign: CampaignSpec, categoryId: string, proposalId: string): Promise<CommandResult> {
+    const category = findCategory(campaign, categoryId);
+    if (!category) return refuse('category.unknown', { category: categoryId });
+    const current = await this.deps.store.getResults(campaign.id, category.id);
+    if (!current?.tiedPending?.length) return refuse('reveal.no-tie');
+    if (!current.tiedPending.includes(proposalId)) return refuse('reveal.not-tied');
+    const picked = [...current.winners.map((w) => w.id), proposalId];
+    const { results, options } = await this.count(campaign, category, picked);
+    await this.deps.store.saveResults(campaign.id, results, [this.resultsEvent(campaign, category, results, options, picked.length)], true);
+    return { ok: true, type: 'break-tie', results };
+  }
+
+  private async status(campaign: CampaignSpec, actor: Actor): Promise<CommandResult> {
+    const states = new Map((await this.deps.store.getStates(campaign.id)).map((s) => [s.categoryId, s]));
+    const categories: CategoryStatus[] = [];
+    for (const category of campaign.categories) {
+      const state = states.get(category.id);
+      if (!state) continue;
+      const proposals = category.options ? 0 : (await this.deps.store.listProposals(campaign.id, category.id))
+        .filter((p) => p.status === 'active' || p.status === 'review').length;
+      const { ballots } = await this.deps.store.getTally(campaign.id, category.id);
+      categories.push({
+        id: category.id, title: category.title, phase: state.phase, paused: state.pausedAt !== null,
+        endsAt: state.pausedAt === null ? state.deadline : null, proposals, ballots,
+      });
+    }
+    return { ok: true, type: 'status', title: campaign.title, roles: rolesOf(actor, campaign), categories };
+  }
+
+  private async proposals(campaign: CampaignSpec, categoryId: string | undefined, mine: boolean, actor: Actor): Promise<CommandResult> {
+    const categories = selectCategories(campaign, categoryId);
+    if (!categories) return refuse('category.unknown', { category: String(categoryId) });
+    const curator = rolesOf(actor, campaign).includes('curator');
+    const filter = mine ? { authorKey: fanKey(actor) } : {};
+    const out: Proposal[] = [];
+    for (const category of categories) {
+      if (category.options) continue;
+      for (const p of await this.deps.store.listProposals(campaign.id, category.id, filter)) {
+        if (mine || curator || p.status === 'active' || p.status === 'review') out.push(p);
+      }
+    }
+    return { ok: true, type: 'proposals', proposals: out };
+  }
+
+  private async results(campaign: CampaignSpec, categoryId: string | undefined): Promise<CommandResult> {
+    const categories = selectCategories(campaign, categoryId);
+    if (!categories) return refuse('category.unknown', { category: String(categoryId) });
+    const results: CategoryResults[] = [];
+    for (const category of categories) {
+      const r = await this.deps.store.getResults(campaign.id, category.id);
+      if (r) results.push(r);
+    }
+    return { ok: true, type: 'results', results };
+  }
+
+  // ---------------------------------------------------------------- reports
+
+  /**
+   * Recomputes every category's tally from the raw ballots and compares it with the
+   * incremental one (DESIGN invariant 6). `agrees` is false if any count differs.
+   */
+  async recount(campaignId: string): Promise<RecountReport> {
+    const campaign = this.requireCampaign(campaignId);
+    const categories: RecountReport['categories'][number][] = [];
+    for (const category of campaign.categories) {
+      const stored = await this.deps.store.getTally(campaign.id, category.id);
+      const recounted: Record<string, number> = {};
+      let ballots = 0;
+      for await (const batch of this.deps.store.scanBallots(campaign.id, category.id)) {
+        for (const ballot of batch) {
+          ballots++;
+          if (category.vote.method !== 'ranked') addToTally(recounted, ballot.choice, 1);
+        }
+      }
+      const differences = [...new Set([...Object.keys(stored.tally), ...Object.keys(recounted)])]
+        .filter((id) => (stored.tally[id] ?? 0) !== (recounted[id] ?? 0))
+        .map((id) => ({ option: id, stored: stored.tally[id] ?? 0, recounted: recounted[id] ?? 0 }));
+      if (stored.ballots !== ballots) differences.unshift({ option: '(ballots)', stored: stored.ballots, recounted: ballots });
+      categories.push({ id: category.id, ballots, differences });
+    }
+    return { campaign: campaign.id, agrees: categories.every((c) => c.differences.length === 0), categories };
+  }
+
+  /** The results document (DESIGN.md, "The command line"): per category, counts, shortlist and winners. */
+  async report(campaignId: string): Promise<ResultsDocument> {
+    const campaign = this.requireCampaign(campaignId);
+    const categories: ResultsDocument['categories'][number][] = [];
+    for (const category of campaign.categories) {
+      const proposals = category.options ? 0 : (await this.deps.store.listProposals(campaign.id, category.id))
+        .filter((p) => p.status !== 'withdrawn').length;
+      const shortlist = (await this.deps.store.getShortlist(campaign.id, category.id)).map(listed);
+      const results = await this.deps.store.getResults(campaign.id, category.id);
+      const ballots = results?.ballots ?? (await this.deps.store.getTally(campaign.id, category.id)).ballots;
+      categories.push({ id: category.id, proposals, ballots, shortlist, winners: results?.winners ?? [] });
+    }
+    return { campaign: campaign.id, categories };
+  }
+
+  private requireCampaign(id: string): CampaignSpec {
+    const campaign = this.campaigns.get(id);
+    if (!campaign) throw new Error(`unknown campaign ${id}`);
+    return campaign;
+  }
+
+  // ---------------------------------------------------------------- lifecycle
+
+  /** Applies every transition now due for the category (once each), then schedules the next. */
+  private async settle(campaign: CampaignSpec, category: CategorySpec): Promise<void> {
+    // Each pass either moves the category one phase on or stops; a category has at most five phases.
+    for (let pass = 0; pass < 8; pass++) {
+      const state = await this.deps.store.getState(campaign.id, category.id);
+      if (!state) return;
+      if (!isDue(state, this.deps.clock.now())) {
+        await this.scheduleFor(campaign, category, state);
+        if (state.phase === 'reveal') await this.ensureResults(campaign, category);
+        return;
+      }
+      await this.move(campaign, category, state);
+    }
+  }
+
+  /**
+   * One compare-and-set from the state read to the next phase, with its announcement in the
+   * same atomic step (DESIGN invariant 3). False when another process or command moved first.
+   */
+  private async move(campaign: CampaignSpec, category: CategorySpec, state: CategoryState): Promise<boolean> {
+    const to = nextPhase(category, state.phase);
+    if (!to) return false;
+    const now = this.deps.clock.now();
+    const deadline = deadlineOnEntering(category, to, state.shift);
+    const seedShortlist = seedFor(category, state.phase, to);
+    const applied = await this.deps.store.transition({
+      campaignId: campaign.id, categoryId: category.id, from: state.phase, expectVersion: state.version, to, deadline,
+      ...(seedShortlist ? { seedShortlist } : {}),
+      events: this.eventsOnEntering(campaign, category, to, deadline, now),
+    });
+    if (!applied) return false;
+    const entered: CategoryState = { ...state, phase: to, deadline, version: state.version + 1 };
+    await this.scheduleFor(campaign, category, entered);
+    if (to === 'reveal') await this.ensureResults(campaign, category);
+    return true;
+  }
+
+  private eventsOnEntering(campaign: CampaignSpec, category: CategorySpec, to: Phase, deadline: number | null, now: number): CampaignEvent[] {
+    // A phase that is already over (catching up after downtime) is not announced.
+    if (deadline === null || deadline <= now) return [];
+    if (to === 'vote') {
+      return [this.event(campaign, category, 'opened.vote', { kind: 'shortlist.published', items: [], endsAt: deadline })];
+    }
+    if (to === 'propose' || to === 'shortlist') {
+      return [this.event(campaign, category, `opened.${to}`, { kind: 'phase.opened', phase: to, endsAt: deadline })];
+    }
+    return [];
+  }
+
+  private async scheduleFor(campaign: CampaignSpec, category: CategorySpec, state: CategoryState): Promise<void> {
+    const { scheduler } = this.deps;
+    const dueId = phaseJobId(campaign.id, category.id, 'phase.due', state.phase);
+    if (state.phase === 'reveal' || state.deadline === null || state.pausedAt !== null) {
+      await scheduler.cancel(dueId);
+      return;
+    }
+    const base = { campaignId: campaign.id, categoryId: category.id, from: state.phase, version: state.version };
+    await scheduler.schedule({ ...base, id: dueId, kind: 'phase.due', at: state.deadline });
+    const remindAt = state.deadline - REMINDER_BEFORE_MS;
+    if (hasReminder(state.phase) && remindAt > this.deps.clock.now()) {
+      await scheduler.schedule({ ...base, id: phaseJobId(campaign.id, category.id, 'reminder', state.phase), kind: 'reminder', at: remindAt });
+    }
+  }
+
+  /** Counts and publishes a revealed category's results, once (a second call keeps the first). */
+  private async ensureResults(campaign: CampaignSpec, category: CategorySpec): Promise<void> {
+    if (await this.deps.store.getResults(campaign.id, category.id)) return;
+    const { results, options } = await this.count(campaign, category, []);
+    await this.deps.store.saveResults(campaign.id, results, [this.resultsEvent(campaign, category, results, options, 0)], false);
+  }
+
+  private resultsEvent(
+    campaign: CampaignSpec, category: CategorySpec, results: CategoryResults, options: ReadonlyMap<string, Proposal>, round: number,
+  ): CampaignEvent {
+    if (results.tiedPending?.length) {
+      const tied = results.tiedPending.flatMap((id) => { const p = options.get(id); return p ? [listed(p)] : []; });
+      return this.event(campaign, category, `tie.${round}`, { kind: 'reveal.tie', tied });
+    }
+    return this.event(campaign, category, 'results', { kind: 'results', winners: results.winners, ballots: results.ballots });
+  }
+
+  /**
+   * Counts a category: from the incremental tally for single and approval ballots (no scan),
+   * from the raw ballots by instant-runoff for ranked ones.
+   */
+  async countCategory(campaign: CampaignSpec, category: CategorySpec, picked: readonly string[] = []): Promise<CategoryResults> {
+    return (await this.count(campaign, category, picked)).results;
+  }
+
+  private async count(campaign: CampaignSpec, category: CategorySpec, picked: readonly string[]) {
+    const { store } = this.deps;
+    const shortlist = await store.getShortlist(campaign.id, category.id);
+    const byId = new Map(shortlist.map((p) => [p.id, p]));
+    const options: CountedOption[] = shortlist.map((p) => ({ id: p.id, seq: p.seq }));
+    const seed = category.reveal.seed ?? `${campaign.id}/${category.id}`;
+    let ranking: { winners: readonly { id: string; votes: number }[]; tied: readonly string[] };
+    let tally: Record<string, number>;
+    let ballots: number;
+    let rounds: Record<string, number>[] | undefined;
+    if (category.vote.method === 'ranked') {
+      const all = [];
+      for await (const batch of store.scanBallots(campaign.id, category.id)) all.push(...batch);
+      const runoff = instantRunoff(options, all, category.reveal, seed);
+      ranking = { winners: runoff.winners, tied: [] };
+      tally = runoff.tally;
+      rounds = [...runoff.rounds];
+      ballots = all.length;
+    } else {
+      const counted = await store.getTally(campaign.id, category.id);
+      ranking = winnersFromTally(options, counted.tally, category.reveal, seed, picked);
+      tally = counted.tally;
+      ballots = counted.ballots;
+    }
+    const winners = ranking.winners.map((w) => {
+      const p = byId.get(w.id);
+      return { id: w.id, text: p?.text ?? w.id, votes: w.votes, ...(p?.authorName ? { author: p.authorName } : {}) };
+    });
+    const results: CategoryResults = {
+      categoryId: category.id, ballots, tally, winners, tieBreak: category.reveal.tieBreak, revealedAt: this.deps.clock.now(),
+      ...(rounds ? { rounds } : {}),
+      ...(ranking.tied.length ? { tiedPending: [...ranking.tied] } : {}),
+    };
+    return { results, options: byId as ReadonlyMap<string, Proposal> };
+  }
+
+  // ---------------------------------------------------------------- helpers
+
+  private gate(phase: Phase): Gate {
+    return { phase, now: this.deps.clock.now() };
+  }
+
+  private event(
+    campaign: CampaignSpec, category: CategorySpec, suffix: string,
+    body: DistributiveOmit<CampaignEvent, 'id' | 'campaignId' | 'categoryId' | 'at'>,
+  ): CampaignEvent {
+    return {
+      ...body, id: `${campaign.id}.${category.id}.${suffix}`, campaignId: campaign.id, categoryId: category.id, at: this.deps.clock.now(),
+    } as CampaignEvent;
+  }
+
+  private async findProposal(campaign: CampaignSpec, proposalId: string): Promise<{ proposal: Proposal; category: CategorySpec } | Refusal> {
+    if (typeof proposalId !== 'string' || proposalId.length === 0 || proposalId.length > OPTION_ID_MAX) return refuse('proposal.unknown');
+    const proposal = await this.deps.store.getProposal(campaign.id, proposalId);
+    const category = proposal && findCategory(campaign, proposal.categoryId);
+    return proposal && category ? { proposal, category } : refuse('proposal.unknown');
+  }
+}
+
+export interface RecountReport {
+  readonly campaign: string;
+  readonly agrees: boolean;
+  readonly categories: readonly {
+    readonly id: string;
+    readonly ballots: number;
+    readonly differences: readonly { option: string; stored: number; recounted: number }[];
+  }[];
+}
+
+export interface ResultsDocument {
+  readonly campaign: string;
+  readonly categories: readonly {
+    readonly id: string;
+    readonly proposals: number;
+    readonly ballots: number;
+    readonly shortlist: readonly ListedProposal[];
+    readonly winners: readonly Winner[];
+  }[];
+}
+
+type DistributiveOmit<T, K extends PropertyKey> = T extends unknown ? Omit<T, K> : never;
+
+function findCategory(campaign: CampaignSpec, id: string): CategorySpec | undefined {
+  return campaign.categories.find((c) => c.id === id);
+}
+
+function selectCategories(campaign: CampaignSpec, id: string | undefined): readonly CategorySpec[] | null {
+  if (id === undefined) return campaign.categories;
+  const one = findCategory(campaign, id);
+  return one ? [one] : null;
+}
+
+/** The platform a fan acts from; the system actor never proposes, likes or votes. */
+function fanPlatform(actor: Actor): Platform | null {
+  return actor.platform === 'system' ? null : actor.platform;
+}
+
+function listed(p: Proposal): ListedProposal {
+  return { id: p.id, text: p.text, ...(p.authorName ? { author: p.authorName } : {}) };
+}
+
+/** Rule-made shortlists are seeded when proposals close. */
+function seedFor(category: CategorySpec, from: Phase, to: Phase): ShortlistSeed | undefined {
+  if (from !== 'propose' || (to !== 'shortlist' && to !== 'vote')) return undefined;
+  const rule = category.shortlist;
+  if (rule.by === 'likes') return { by: 'likes', size: rule.size };
+  if (rule.by === 'threshold') return rule.size === undefined ? { by: 'threshold' } : { by: 'threshold', size: rule.size };
+  return undefined;
+}
+
+/** Shape checks of a ballot that need no store: count, duplicates, garbage ids. */
+function checkChoice(category: CategorySpec, choice: readonly string[]): Refusal | null {
+  if (!Array.isArray(choice) || choice.length === 0) return refuse('vote.invalid-choice');
+  if (choice.some((id) => typeof id !== 'string' || id.length === 0 || id.length > OPTION_ID_MAX)) return refuse('vote.invalid-choice');
+  if (new Set(choice).size !== choice.length) return refuse('vote.duplicate-choice');
+  const rule = category.vote;
+  const max = rule.method === 'single' ? 1 : rule.method === 'approval' ? rule.maxChoices : (rule.maxRanks ?? Infinity);
+  if (choice.length > max) return refuse('vote.too-many', { max });
+  return null;
+}
+
+/** An ISO 8601 duration in milliseconds (P1D, PT2H30M, P1W), or null if it is not one or not positive. */
+export function parseDurationMs(iso: string): number | null {
+  if (typeof iso !== 'string' || iso.length > 40) return null;
+  const d = Duration.fromISO(iso.trim());
+  if (!d.isValid) return null;
+  const ms = d.as('milliseconds');
+  return Number.isFinite(ms) && ms > 0 ? ms : null;
+}

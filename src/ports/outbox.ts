@@ -1,0 +1,33 @@
+/**
+ * Outbox: announcements leave the engine here and reach every channel of the campaign,
+ * each at most once per channel (the event id is the idempotency key), with retries.
+ * Adapters register a delivery function per platform; they never see how events are kept.
+ */
+import type { CampaignEvent } from '../engine/events';
+import type { Platform } from '../engine/model';
+
+/** One place an event goes to: a Discord channel, a Telegram chat, the local terminal. */
+export interface DeliveryTarget {
+  readonly platform: Platform;
+  /** `guild/channel` on Discord, the chat id on Telegram, `terminal` for the local chat. */
+  readonly channel: string;
+}
+
+/** Sends one event to one target; rejects to ask for a retry. */
+export type Deliver = (event: CampaignEvent, target: DeliveryTarget) => Promise<void>;
+
+export interface Outbox {
+  /**
+   * Records events for delivery; resolves once they are durable. An event whose id was
+   * already recorded is ignored, so enqueueing twice delivers once.
+   */
+  enqueue(events: readonly CampaignEvent[]): Promise<void>;
+  /**
+   * Registers how a platform delivers and which of its targets receive a campaign's events.
+   * Events recorded before a platform registers are delivered to it when it does.
+   */
+  register(platform: Platform, deliver: Deliver, targets: (campaignId: string) => readonly DeliveryTarget[]): void;
+  /** Resolves when every delivery due so far has succeeded or given up. */
+  idle(): Promise<void>;
+  close(): Promise<void>;
+}
