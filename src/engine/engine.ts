@@ -262,15 +262,20 @@ export class Engine {
     if (!categories) return refuse('category.unknown', { category: String(categoryId) });
     const changes: PhaseChange[] = [];
     let sawFinal = false;
+    let sawPaused = false;
     for (const category of categories) {
       const state = await this.deps.store.getState(campaign.id, category.id);
       if (!state) continue;
       if (state.phase === 'reveal') { sawFinal = true; continue; }
       if (from !== undefined && state.phase !== from) continue;
+      // A paused category is resumed first: its timing would otherwise be ambiguous.
+      if (state.pausedAt !== null) { sawPaused = true; continue; }
       const to = nextPhase(category, state.phase);
       if (to && await this.move(campaign, category, state)) changes.push({ categoryId: category.id, from: state.phase, to });
     }
-    if (changes.length === 0) return refuse(sawFinal && categories.length === 1 ? 'phase.final' : 'phase.stale');
+    if (changes.length === 0) {
+      return refuse(sawPaused ? 'phase.paused' : sawFinal && categories.length === 1 ? 'phase.final' : 'phase.stale');
+    }
     return { ok: true, type: 'advance', changes };
   }
 
