@@ -31,3 +31,14 @@ export interface Outbox {
   idle(): Promise<void>;
   close(): Promise<void>;
 }
+
+/**
+ * Thrown by a delivery function when the platform answered "too many requests": the outbox
+ * waits `retryAfterMs` and tries again, without counting it as a failed attempt.
+ */
+export class RateLimitedError extends Error {
+  constructor(readonly retryAfterMs: number, message = `rate limited, retry after ${retryAfterMs} ms`) {
+    super(message);
+    this.name = 'RateLimitedError';
+  }
+}
