@@ -1,0 +1,429 @@
+/**
+ * Platform-neutral rendering: engine events and command results become a `RenderedMessage`,
+ * a list of trusted text parts (from the catalog and the campaign file) and fan parts
+ * (untrusted text and display names). Each platform then turns it into its own text with
+ * `toPlainText`, `toTelegramHtml` or `toDiscordMarkdown`, which escape the fan parts so that
+ * they can never ping or inject markup (DESIGN invariant 7).
+ */
+import type { Refusal } from '../engine/codes';
+import type { Command, CommandResult, PhaseChange, Success } from '../engine/commands';
+import type { CampaignEvent, ListedProposal } from '../engine/events';
+import type { CampaignSpec, CategorySpec, Locale, Phase } from '../engine/model';
+import type { CategoryResults, Proposal, Winner } from '../engine/records';
+import { cleanText } from '../engine/text';
+import { formatDate, formatScalar, messageTokens, t, type MessageKey, type ParamArgs } from '../i18n/messages';
+
+/** Trusted text, or `{ fan }`: untrusted fan text or display name, escaped by each platform. */
+export type Part = string | { readonly fan: string };
+
+/** A message before its platform escapes it; lines are separated by `'\n'` inside string parts. */
+export interface RenderedMessage {
+  readonly parts: readonly Part[];
+}
+
+/** What fills a placeholder: trusted text, a number (written in the locale), or parts. */
+type Value = string | number | { readonly fan: string } | readonly Part[];
+type Line = readonly Part[];
+type StatusResult = Extract<Success, { type: 'status' }>;
+
+// ------------------------------------------------------------------------------ building
+
+function fan(text: string): Part {
+  return { fan: text };
+}
+
+function isParts(value: Value | undefined): value is readonly Part[] {
+  return Array.isArray(value);
+}
+
+function valueParts(value: Value | undefined, locale: Locale): readonly Part[] {
+  if (isParts(value)) return value;
+  if (typeof value === 'object') return [value];
+  return [formatScalar(value, locale)];
+}
+
+/** The message `key` with its placeholders filled by (possibly untrusted) parts. */
+function fillLoose(locale: Locale, key: MessageKey, params: Readonly<Record<string, Value | undefined>>): Part[] {
+  return messageTokens(locale, key).flatMap((token) =>
+    typeof token === 'string' ? [token] : valueParts(params[token.placeholder], locale),
+  );
+}
+
+function fill<K extends MessageKey>(locale: Locale, key: K, ...args: ParamArgs<K, Value>): Part[] {
+  return fillLoose(locale, key, args[0] ?? {});
+}
+
+function joinParts(items: readonly Line[], separator: string): Part[] {
+  return items.flatMap((item, i) => (i === 0 ? item : [separator, ...item]));
+}
+
+/** Lines joined by '\n', adjacent trusted strings merged and empty ones dropped. */
+function message(lines: readonly Line[]): RenderedMessage {
+  const parts: Part[] = [];
+  for (const part of joinParts(lines, '\n')) {
+    const last = parts[parts.length - 1];
+    if (typeof part !== 'string') parts.push(part);
+    else if (part === '') continue;
+    else if (typeof last === 'string') parts[parts.length - 1] = last + part;
+    else parts.push(part);
+  }
+  return { parts };
+}
+
+// ------------------------------------------------------------------------------ pieces
+
+function categoryTitle(campaign: CampaignSpec, categoryId: string): Value {
+  return findCategory(campaign, categoryId)?.title ?? fan(categoryId);
+}
+
+function findCategory(campaign: CampaignSpec, categoryId: string): CategorySpec | undefined {
+  return campaign.categories.find((c) => c.id === categoryId);
+}
+
+function phaseName(locale: Locale, phase: Phase): string {
+  return t(locale, `name.phase.${phase}`);
+}
+
+function date(locale: Locale, epochMs: number): string {
+  return formatDate(epochMs, locale);
+}
+
+function idRef(id: string): Part[] {
+  return ['#', fan(id)];
+}
+
+/** `#id · text — author`, or `#id · text` for a fixed option (no author). */
+function itemParts(locale: Locale, item: { readonly id: string; readonly text: string; readonly author?: string | undefined }): Part[] {
+  return item.author === undefined
+    ? fill(locale, 'item.option', { id: fan(item.id), text: fan(item.text) })
+    : fill(locale, 'item.idea', { id: fan(item.id), text: fan(item.text), author: fan(item.author) });
+}
+
+/** A proposal in a list: the item, its likes (ideas only) and its status when not active. */
+function proposalLine(locale: Locale, p: Proposal): Part[] {
+  let item = itemParts(locale, { id: p.id, text: p.text, author: p.authorName });
+  if (p.authorName !== undefined) item = fill(locale, 'item.likes', { item, likes: p.likes });
+  if (p.status === 'rejected' && p.rejectReason) return fill(locale, 'item.rejected', { item, reason: fan(p.rejectReason) });
+  if (p.status === 'active') return item;
+  return fill(locale, 'item.status', { item, status: t(locale, `name.status.${p.status}`) });
+}
+
+/** Proposals grouped by category, in the campaign's order (unknown categories last). */
+function byCategory(campaign: CampaignSpec, proposals: readonly Proposal[]): [string, Proposal[]][] {
+  const groups = new Map<string, Proposal[]>(campaign.categories.map((c) => [c.id, []]));
+  for (const p of proposals) {
+    const group = groups.get(p.categoryId);
+    if (group) group.push(p);
+    else groups.set(p.categoryId, [p]);
+  }
+  return [...groups].filter(([, list]) => list.length > 0);
+}
+
+function winnerLines(locale: Locale, winners: readonly Winner[]): Line[] {
+  return winners.map((w) => fill(locale, 'results.winner', { item: itemParts(locale, w), votes: w.votes }));
+}
+
+function resultsBlock(locale: Locale, campaign: CampaignSpec, r: CategoryResults): Line[] {
+  const lines: Line[] = [
+    fill(locale, 'results.header', { category: categoryTitle(campaign, r.categoryId), ballots: r.ballots }),
+    ...winnerLines(locale, r.winners),
+  ];
+  const tied = r.tiedPending ?? [];
+  if (tied.length > 0) lines.push(fill(locale, 'results.tie-pending', { ids: joinParts(tied.map(idRef), ', ') }));
+  else if (r.winners.length === 0) lines.push(fill(locale, 'results.no-winner'));
+  return lines;
+}
+
+// ------------------------------------------------------------------------------ events
+
+/** An announcement of the engine, in `locale`. Category titles come from `campaign`. */
+export function renderEvent(event: CampaignEvent, campaign: CampaignSpec, locale: Locale): RenderedMessage {
+  return message(eventLines(event, campaign, locale));
+}
+
+function eventLines(event: CampaignEvent, campaign: CampaignSpec, locale: Locale): Line[] {
+  const spec = findCategory(campaign, event.categoryId);
+  const category = categoryTitle(campaign, event.categoryId);
+  switch (event.kind) {
+    case 'phase.opened': {
+      const auto = event.phase === 'shortlist' && spec !== undefined && spec.shortlist.by !== 'curators';
+      const key = auto ? 'event.opened.shortlist.auto' : (`event.opened.${event.phase}` as const);
+      const prompt = event.phase === 'propose' && spec?.prompt ? [[spec.prompt]] : [];
+      return [fill(locale, key, { category, date: date(locale, event.endsAt) }), ...prompt];
+    }
+    case 'shortlist.published':
+      return [
+        fill(locale, 'event.shortlist', { category, date: date(locale, event.endsAt) }),
+        ...event.items.map((item) => itemParts(locale, item)),
+      ];
+    case 'reminder':
+      return [fill(locale, `event.reminder.${event.phase}`, { category, date: date(locale, event.endsAt) })];
+    case 'phase.paused':
+      return [fill(locale, 'event.paused', { category, phase: phaseName(locale, event.phase) })];
+    case 'phase.resumed':
+    case 'phase.extended': {
+      const key = event.kind === 'phase.resumed' ? 'event.resumed' : 'event.extended';
+      return [fill(locale, key, { category, phase: phaseName(locale, event.phase), date: date(locale, event.endsAt) })];
+    }
+    case 'proposal.review':
+      return [fill(locale, 'event.review', { category, likes: event.likes, item: itemParts(locale, event.proposal) })];
+    case 'reveal.tie':
+      return [fill(locale, 'event.tie', { category }), ...event.tied.map((item: ListedProposal) => itemParts(locale, item))];
+    case 'results':
+      return event.winners.length === 0
+        ? [fill(locale, 'event.results.none', { category })]
+        : [fill(locale, 'event.results', { category, ballots: event.ballots }), ...winnerLines(locale, event.winners)];
+  }
+}
+
+// ------------------------------------------------------------------------------ command results
+
+/**
+ * The answer to `command`: its success in words, or its refusal's localized message (the
+ * refusal's params, and the command's own category, campaign and duration, fill it in).
+ */
+export function renderResult(result: CommandResult, command: Command, campaign: CampaignSpec, locale: Locale): RenderedMessage {
+  return result.ok ? message(successLines(result, command, campaign, locale)) : renderRefusal(result, command, campaign, locale);
+}
+
+/** A refusal's message. Every string parameter is treated as fan text (it may echo input). */
+export function renderRefusal(refusal: Refusal, command: Command, campaign: CampaignSpec, locale: Locale): RenderedMessage {
+  const fromEngine: Record<string, Value> = {};
+  for (const [name, value] of Object.entries(refusal.params ?? {})) fromEngine[name] = typeof value === 'number' ? value : fan(value);
+  return message([fillLoose(locale, refusal.code, { ...refusalContext(command, campaign), ...fromEngine })]);
+}
+
+function refusalContext(command: Command, campaign: CampaignSpec): Record<string, Value> {
+  const context: Record<string, Value> = { campaign: fan(command.campaignId) };
+  if ('categoryId' in command && command.categoryId !== undefined) context.category = categoryTitle(campaign, command.categoryId);
+  if (command.type === 'extend') context.duration = fan(command.by);
+  return context;
+}
+
+function successLines(result: Success, command: Command, campaign: CampaignSpec, locale: Locale): Line[] {
+  switch (result.type) {
+    case 'propose':
+      return [fill(locale, 'reply.propose', {
+        author: fan(result.proposal.authorName ?? ''),
+        id: fan(result.proposal.id),
+        category: categoryTitle(campaign, result.proposal.categoryId),
+        text: fan(result.proposal.text),
+      })];
+    case 'edit':
+      return [fill(locale, 'reply.edit', { id: fan(result.proposal.id), text: fan(result.proposal.text) })];
+    case 'withdraw':
+    case 'shortlist.add':
+    case 'shortlist.remove':
+      return [fill(locale, `reply.${result.type}`, { id: fan(result.proposalId) })];
+    case 'reject':
+      return [fill(locale, 'reply.reject', { id: fan(result.proposalId), reason: fan(command.type === 'reject' ? command.reason : '') })];
+    case 'like':
+    case 'unlike':
+      return [fill(locale, `reply.${result.type}`, { id: fan(result.proposalId), likes: result.likes })];
+    case 'vote':
+      return [fill(locale, result.changed ? 'reply.vote.changed' : 'reply.vote', {
+        category: categoryTitle(campaign, result.categoryId),
+        choice: choiceParts(locale, campaign, result),
+      })];
+    case 'advance':
+      return [fill(locale, 'reply.advance'), ...result.changes.map((change) => changeLine(locale, campaign, change))];
+    case 'pause':
+    case 'resume':
+      return [fill(locale, `reply.${result.type}`, { categories: titles(locale, campaign, result.categories) })];
+    case 'extend':
+      return [fill(locale, 'reply.extend', {
+        duration: fan(command.type === 'extend' ? command.by : ''),
+        categories: titles(locale, campaign, result.categories),
+      })];
+    case 'break-tie':
+      return [
+        fill(locale, 'reply.break-tie', { category: categoryTitle(campaign, result.results.categoryId) }),
+        ...resultsBlock(locale, campaign, result.results),
+      ];
+    case 'status':
+      return statusLines(result, locale);
+    case 'proposals':
+      return proposalsLines(locale, campaign, result.proposals, command.type === 'proposals' && command.mine === true);
+    case 'shortlist.list':
+      return shortlistLines(locale, campaign, result.proposals, command.type === 'shortlist.list' ? command.categoryId : undefined);
+    case 'results':
+      return result.results.length === 0
+        ? [fill(locale, 'results.none')]
+        : joinBlocks(result.results.map((r) => resultsBlock(locale, campaign, r)));
+  }
+}
+
+/** Blocks separated by an empty line. */
+function joinBlocks(blocks: readonly Line[][]): Line[] {
+  return blocks.flatMap((block, i) => (i === 0 ? block : [[], ...block]));
+}
+
+function titles(locale: Locale, campaign: CampaignSpec, categoryIds: readonly string[]): Part[] {
+  return joinParts(categoryIds.map((id) => valueParts(categoryTitle(campaign, id), locale)), ', ');
+}
+
+function changeLine(locale: Locale, campaign: CampaignSpec, change: PhaseChange): Part[] {
+  return fill(locale, 'reply.advance.change', {
+    category: categoryTitle(campaign, change.categoryId),
+    from: phaseName(locale, change.from),
+    to: phaseName(locale, change.to),
+  });
+}
+
+/** The options voted for, by label: `“A”, “B”`, or `1. “A”, 2. “B”` for a ranked vote. */
+function choiceParts(locale: Locale, campaign: CampaignSpec, vote: Extract<Success, { type: 'vote' }>): Part[] {
+  const ranked = findCategory(campaign, vote.categoryId)?.vote.method === 'ranked';
+  const items = vote.choice.map((id, i) => {
+    const label = fan(vote.labels[i] ?? `#${id}`);
+    return ranked ? fill(locale, 'choice.ranked', { rank: i + 1, label }) : fill(locale, 'choice.label', { label });
+  });
+  return joinParts(items, ', ');
+}
+
+function proposalsLines(locale: Locale, campaign: CampaignSpec, proposals: readonly Proposal[], mine: boolean): Line[] {
+  if (proposals.length === 0) return [fill(locale, mine ? 'list.mine.empty' : 'list.empty')];
+  return joinBlocks(byCategory(campaign, proposals).map(([categoryId, list]) => [
+    fill(locale, mine ? 'list.mine' : 'list.ideas', { category: categoryTitle(campaign, categoryId) }),
+    ...list.map((p) => proposalLine(locale, p)),
+  ]));
+}
+
+function shortlistLines(locale: Locale, campaign: CampaignSpec, proposals: readonly Proposal[], categoryId: string | undefined): Line[] {
+  const id = categoryId ?? proposals[0]?.categoryId ?? '';
+  const items = proposals.map((p) => itemParts(locale, { id: p.id, text: p.text, author: p.authorName }));
+  return [
+    fill(locale, 'list.shortlist', { category: categoryTitle(campaign, id) }),
+    ...(items.length > 0 ? items : [fill(locale, 'list.shortlist.empty')]),
+  ];
+}
+
+// ------------------------------------------------------------------------------ status
+
+/** The campaign's status for the asking actor: their roles, then one line per category. */
+export function renderStatus(status: StatusResult, locale: Locale): RenderedMessage {
+  return message(statusLines(status, locale));
+}
+
+function statusLines(status: StatusResult, locale: Locale): Line[] {
+  const roles = status.roles.map((role) => t(locale, `name.role.${role}`)).join(', ');
+  return [
+    fill(locale, 'status.header', { title: status.title, roles }),
+    ...status.categories.map((c) => fill(locale, 'status.line', {
+      category: c.title,
+      phase: phaseTiming(locale, c.phase, c.paused, c.endsAt),
+      proposals: c.proposals,
+      ballots: c.ballots,
+    })),
+  ];
+}
+
+function phaseTiming(locale: Locale, phase: Phase, paused: boolean, endsAt: number | null): Part[] {
+  const name = phaseName(locale, phase);
+  if (paused) return fill(locale, 'status.phase.paused', { phase: name });
+  if (endsAt === null) return [name];
+  if (phase === 'pending') return fill(locale, 'status.phase.opens', { date: date(locale, endsAt) });
+  return fill(locale, 'status.phase.until', { phase: name, date: date(locale, endsAt) });
+}
+
+// ------------------------------------------------------------------------------ platforms
+
+/**
+ * Plain text for the local terminal. Fan parts are cleaned again (control characters, bidi
+ * overrides, line breaks), so even text that skipped the engine cannot drive the terminal.
+ */
+export function toPlainText(msg: RenderedMessage): string {
+  return msg.parts.map((part) => (typeof part === 'string' ? part : cleanText(part.fan))).join('');
+}
+
+const HTML_ENTITIES: Readonly<Record<string, string>> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;' };
+
+function escapeHtml(text: string): string {
+  return text.replace(/[&<>"]/g, (c) => HTML_ENTITIES[c] ?? c);
+}
+
+const ZWSP = '\u200b';
+
+/** A zero-width space after every `@`: no mention (`@everyone`, `@user`, `<@id>`) can form. */
+function breakMentions(text: string): string {
+  return text.replaceAll('@', `@${ZWSP}`);
+}
+
+/**
+ * Telegram HTML (`parse_mode: 'HTML'`). Every part is entity-escaped (a campaign title may hold
+ * `&`); fan parts are also cleaned and their `@` broken so that they can never mention anyone.
+ */
+export function toTelegramHtml(msg: RenderedMessage): string {
+  return msg.parts.map((part) => escapeHtml(typeof part === 'string' ? part : breakMentions(cleanText(part.fan)))).join('');
+}
+
+/** The longest Discord message. */
+export const DISCORD_MAX_LENGTH = 2000;
+
+const DISCORD_SPECIAL = /[\\*_~`|>#\-[\]()<]/g;
+
+function escapeDiscord(text: string): string {
+  return breakMentions(text.replace(DISCORD_SPECIAL, '\\$&'));
+}
+
+/**
+ * Discord markdown, as one or more messages of at most 2000 characters each (split at line
+ * breaks; a longer line is cut, each cut marked with `…`). Fan parts are cleaned, their
+ * markdown (`\ * _ ~ \` | > # - [ ] ( )`, so masked links) and `<` escaped, and their `@`
+ * broken: they can neither format, link, nor ping, even without `allowed_mentions`.
+ */
+export function toDiscordMarkdown(msg: RenderedMessage): string[] {
+  const text = msg.parts.map((part) => (typeof part === 'string' ? part : escapeDiscord(cleanText(part.fan)))).join('');
+  return splitMessage(text, DISCORD_MAX_LENGTH);
+}
+
+/** Lines packed greedily into chunks of at most `max` UTF-16 units; empty chunks dropped. */
+function splitMessage(text: string, max: number): string[] {
+  const chunks: string[] = [];
+  let current: string | null = null;
+  for (const piece of text.split('\n').flatMap((line) => cutLine(line, max))) {
+    if (current !== null && current.length + 1 + piece.length <= max) {
+      current += `\n${piece}`;
+    } else {
+      if (current !== null) chunks.push(current);
+      current = piece;
+    }
+  }
+  if (current !== null) chunks.push(current);
+  return chunks.filter((chunk) => chunk.trim() !== '');
+}
+
+const ELLIPSIS = '…';
+
+/** A line cut into pieces of at most `max`, each cut marked with an ellipsis. */
+function cutLine(line: string, max: number): string[] {
+  const pieces: string[] = [];
+  let rest = line;
+  while (rest.length > max) {
+    const cut = safeCut(rest, max - ELLIPSIS.length);
+    pieces.push(rest.slice(0, cut) + ELLIPSIS);
+    rest = rest.slice(cut);
+  }
+  pieces.push(rest);
+  return pieces;
+}
+
+/**
+ * The last cut position at or before `end` that splits no surrogate pair and nothing the
+ * escaping made: neither a `\x` escape nor an `@` from its zero-width space.
+ */
+function safeCut(text: string, end: number): number {
+  let cut = end;
+  while (cut > 1 && (isHighSurrogate(text.charCodeAt(cut - 1)) || text[cut] === ZWSP || endsWithEscape(text, cut))) cut--;
+  return cut;
+}
+
+function isHighSurrogate(code: number): boolean {
+  return code >= 0xd800 && code <= 0xdbff;
+}
+
+/** Whether `text.slice(0, end)` ends with an escaping backslash (an odd run of them). */
+function endsWithEscape(text: string, end: number): boolean {
+  let run = 0;
+  while (end - run - 1 >= 0 && text[end - run - 1] === '\\') run++;
+  return run % 2 === 1;
+}
