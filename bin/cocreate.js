@@ -3,4 +3,4 @@
 // works right after `npm install` with no build step.
 'use strict';
 require('tsx/cjs');
-require('../src/cli/main.ts');
+require('../src/cli/main.ts').cli(process.argv.slice(2));

@@ -5,8 +5,8 @@ import type { Actor, CampaignSpec, Role, RoleGrants } from './model';
 import type { CommandType } from './commands';
 
 /**
- * The campaign roles of an actor. Discord grants by the member's role ids, Telegram by user
- * id; the local terminal and the system actor carry their roles themselves. Everybody is a fan;
+ * The campaign roles of an actor. Discord grants by the member's role ids or user id,
+ * Telegram by user id; the local terminal and the system actor carry their roles themselves. Everybody is a fan;
  * a manager is also a curator.
  */
 export function rolesOf(actor: Actor, campaign: CampaignSpec): Role[] {
@@ -14,7 +14,7 @@ export function rolesOf(actor: Actor, campaign: CampaignSpec): Role[] {
   const grants = (g: RoleGrants): boolean => {
     switch (actor.platform) {
       case 'discord':
-        return (actor.memberRoleIds ?? []).some((id) => g.discord.includes(id));
+        return g.discord.includes(actor.userId) || (actor.memberRoleIds ?? []).some((id) => g.discord.includes(id));
       case 'telegram':
         return g.telegram.includes(actor.userId);
       case 'local':

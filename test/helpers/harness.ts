@@ -5,7 +5,8 @@
 import { Engine } from '../../src/engine/engine';
 import type { Actor, CampaignSpec, CategorySpec, Role } from '../../src/engine/model';
 import type { CampaignEvent } from '../../src/engine/events';
-import type { Command, CommandResult } from '../../src/engine/commands';
+import type { Command, CommandResult, Success } from '../../src/engine/commands';
+import type { Refusal } from '../../src/engine/codes';
 import { VirtualClock } from '../../src/clock/virtual';
 import { MemoryCampaignStore } from '../../src/stores/memory/store';
 import { MemoryOutbox } from '../../src/outbox/memory';
@@ -80,7 +81,7 @@ export interface Harness {
   readonly errors: unknown[];
   readonly spec: CampaignSpec;
   /** Runs a command as an actor on the test campaign. */
-  run(actor: Actor, command: DistributiveOmit<Command, 'campaignId'>): Promise<CommandResult>;
+  run<C extends CommandBody>(actor: Actor, command: C): Promise<ResultOf<C['type']>>;
   /** Moves virtual time to `t`, firing every scheduler job on the way, and lets deliveries settle. */
   until(t: number): Promise<void>;
   /** Lets pending async work (deliveries, handlers) settle without moving time. */
@@ -88,6 +89,9 @@ export interface Harness {
 }
 
 type DistributiveOmit<T, K extends PropertyKey> = T extends unknown ? Omit<T, K> : never;
+type CommandBody = DistributiveOmit<Command, 'campaignId'>;
+/** The result a command of type T can answer: its own success shape, or a refusal. */
+export type ResultOf<T extends string> = (Success extends infer S ? (S extends { type: infer X } ? (T extends X ? S : never) : never) : never) | Refusal;
 
 export async function harness(spec: CampaignSpec, options: { start?: number; store?: MemoryCampaignStore; outbox?: MemoryOutbox } = {}): Promise<Harness> {
   const clock = new VirtualClock(options.start ?? T0);
@@ -106,16 +110,17 @@ export async function harness(spec: CampaignSpec, options: { start?: number; sto
   await settle();
   return {
     engine, clock, store, outbox, scheduler, delivered, errors, spec,
-    run: (actor, command) => engine.execute({ ...command, campaignId: spec.id } as Command, actor),
+    run: async <C extends CommandBody>(actor: Actor, command: C) =>
+      (await engine.execute({ ...command, campaignId: spec.id } as Command, actor)) as ResultOf<C['type']>,
     until: async (t) => { await clock.runUntil(t); await settle(); },
     settle,
   };
 }
 
 /** Asserts a success and narrows it. */
-export function ok<T extends CommandResult>(result: T): Extract<T, { ok: true }> {
+export function ok<T extends CommandResult>(result: T): Exclude<T, Refusal> {
   if (!result.ok) throw new Error(`expected success, got refusal ${result.code}`);
-  return result as Extract<T, { ok: true }>;
+  return result as Exclude<T, Refusal>;
 }
 
 /** The refusal code, or 'ok'. */

@@ -1,0 +1,236 @@
+/**
+ * `cocreate`, the one binary and the composition root: the only place that wires
+ * configuration, store, scheduler, outbox and adapters together.
+ */
+import { parseArgs, type ParseArgsConfig } from 'node:util';
+
+type ParseArgsOptionsConfig = NonNullable<ParseArgsConfig['options']>;
+import { SingleBar } from 'cli-progress';
+import { SystemClock } from '../clock/system';
+import { formatProblem, loadCampaignFile, loadEnv } from '../config';
+import type { CampaignSpec } from '../engine/model';
+import type { ResultsDocument } from '../engine/engine';
+import { LocalChat } from '../../adapters/local/chat';
+import { embeddedRuntime, loadState, saveState, statePath } from './runtime';
+import { simulate } from './simulate';
+import { resultsCsv, winnersTable } from './format';
+
+const USAGE = `Usage: cocreate <command> [options]
+
+  validate FILE…                          check campaign files; one "ok" line per valid file
+  run [FILE…] [--from-now]                run the bot (the local terminal chat when no platform token is set)
+  simulate FILE --fans N [--seed S] [--json]
+                                          play the whole campaign in virtual time with a synthetic crowd
+  results ID [--format json|csv]          the results of a campaign from the store
+  recount ID                              recount every tally from the raw ballots; exit 1 if any differs
+
+Options of run:
+  --from-now    shift the campaign's schedule so that its first phase opens now (to try a past campaign)
+`;
+
+/** An expected failure: printed as one clean line, never a stack trace. */
+class CliError extends Error {
+  constructor(message: string, readonly exitCode = 1) {
+    super(message);
+  }
+}
+
+export async function main(argv: readonly string[]): Promise<number> {
+  const [command, ...rest] = argv;
+  switch (command) {
+    case 'validate': return validate(rest);
+    case 'run': return run(rest);
+    case 'simulate': return simulateCommand(rest);
+    case 'results': return results(rest);
+    case 'recount': return recount(rest);
+    case undefined: case 'help': case '--help': case '-h':
+      process.stdout.write(USAGE);
+      return command === undefined ? 2 : 0;
+    default:
+      throw new CliError(`unknown command "${command}"\n\n${USAGE}`, 2);
+  }
+}
+
+function args<const O extends ParseArgsOptionsConfig>(rest: readonly string[], options: O) {
+  try {
+    return parseArgs({ args: [...rest], options, allowPositionals: true, strict: true });
+  } catch (error) {
+    throw new CliError(`${(error as Error).message}\n\n${USAGE}`, 2);
+  }
+}
+
+async function validate(rest: readonly string[]): Promise<number> {
+  const { positionals } = args(rest, {});
+  if (positionals.length === 0) throw new CliError('validate needs at least one FILE', 2);
+  let failed = false;
+  for (const file of positionals) {
+    const loaded = await loadCampaignFile(file);
+    if (loaded.ok) {
+      process.stdout.write(`ok ${file}\n`);
+    } else {
+      failed = true;
+      for (const problem of loaded.problems) process.stdout.write(`${formatProblem(problem)}\n`);
+    }
+  }
+  return failed ? 1 : 0;
+}
+
+/** Loads campaign files; every problem of every file is printed before giving up. */
+async function loadSpecs(files: readonly string[]): Promise<CampaignSpec[]> {
+  const specs: CampaignSpec[] = [];
+  const problems: string[] = [];
+  for (const file of files) {
+    const loaded = await loadCampaignFile(file);
+    if (loaded.ok) specs.push(loaded.spec);
+    else problems.push(...loaded.problems.map(formatProblem));
+  }
+  if (problems.length > 0) throw new CliError(problems.join('\n'));
+  const ids = specs.map((s) => s.id);
+  const twice = ids.find((id, i) => ids.indexOf(id) !== i);
+  if (twice) throw new CliError(`two campaign files declare the id "${twice}"`);
+  return specs;
+}
+
+/** The environment, validated; every problem at once. */
+function environment() {
+  const env = loadEnv(process.env);
+  if (!env.ok) throw new CliError(`the environment has problems:\n${env.problems.join('\n')}`);
+  return env;
+}
+
+async function run(rest: readonly string[]): Promise<number> {
+  const { positionals, values } = args(rest, { 'from-now': { type: 'boolean' } });
+  const env = environment();
+  if (env.config.redisUrl) {
+    throw new CliError('REDIS_URL is set, but the Redis store is not part of this version yet: unset it to run on the embedded memory store.');
+  }
+  if (env.config.discord || env.config.telegram) {
+    throw new CliError('A Discord or Telegram token is set, but the platform adapters are not part of this version yet: unset them to use the local terminal chat.');
+  }
+  const files = positionals.length > 0 ? positionals : env.config.campaigns;
+  const clock = new SystemClock();
+  let specs = await loadSpecs(files);
+  if (values['from-now']) specs = specs.map((s) => shiftToNow(s, clock.now()));
+
+  const runtime = embeddedRuntime({ campaigns: specs, clock });
+  for (const spec of specs) if (!values['from-now']) await loadState(runtime.store, spec.id, statePath(spec.id, env.config.dataDir));
+  const chat = new LocalChat({
+    engine: runtime.engine, campaigns: specs, input: process.stdin, output: process.stdout,
+    ...(env.config.locale ? { locale: env.config.locale } : {}),
+  });
+  runtime.outbox.register('local', chat.deliver, chat.targets);
+  await runtime.engine.start();
+  const save = async () => {
+    for (const spec of specs) await saveState(runtime.store, spec, statePath(spec.id, env.config.dataDir));
+  };
+  const stop = async () => {
+    await save();
+    await runtime.close();
+  };
+  process.once('SIGINT', () => { void stop().then(() => process.exit(0)); });
+  process.once('SIGTERM', () => { void stop().then(() => process.exit(0)); });
+  chat.start();
+  await chat.closed;
+  await stop();
+  return 0;
+}
+
+/** The same campaign, with every window moved so that its first phase opens at `now`. */
+function shiftToNow(spec: CampaignSpec, now: number): CampaignSpec {
+  const first = Math.min(...spec.categories.map((c) => c.phases[0]?.start ?? c.revealAt));
+  const by = now - first;
+  return {
+    ...spec,
+    categories: spec.categories.map((c) => ({
+      ...c, revealAt: c.revealAt + by, phases: c.phases.map((w) => ({ ...w, start: w.start + by, end: w.end + by })),
+    })),
+  };
+}
+
+async function simulateCommand(rest: readonly string[]): Promise<number> {
+  const { positionals, values } = args(rest, {
+    fans: { type: 'string' }, seed: { type: 'string' }, json: { type: 'boolean' }, 'no-save': { type: 'boolean' },
+  });
+  const [file] = positionals;
+  if (!file || positionals.length > 1) throw new CliError('simulate needs exactly one FILE', 2);
+  const env = environment();
+  const fans = Number(values.fans ?? '1000');
+  if (!Number.isInteger(fans) || fans < 1 || fans > 10_000_000) throw new CliError('--fans takes a whole number from 1 to 10000000', 2);
+  const [spec] = await loadSpecs([file]);
+  const bar = process.stderr.isTTY ? new SingleBar({ format: 'simulating {bar} {percentage}% | {value}/{total} actions', hideCursor: true, clearOnComplete: true, stream: process.stderr }) : null;
+  let started = false;
+  const sim = await simulate(spec!, {
+    fans, seed: values.seed ?? 'cocreate',
+    onProgress: (done, total) => {
+      if (!bar) return;
+      if (!started) { bar.start(total, 0); started = true; }
+      bar.update(done);
+    },
+  });
+  bar?.stop();
+  if (!values['no-save']) await saveState(sim.runtime.store, spec!, statePath(spec!.id, env.config.dataDir));
+  await sim.runtime.close();
+  if (values.json) {
+    process.stdout.write(`${JSON.stringify(sim.document, null, 2)}\n`);
+  } else {
+    process.stdout.write(`${spec!.title}: ${fans} simulated fans, ${sim.stats.actions} actions\n\n`);
+    process.stdout.write(winnersTable(spec!, sim.document));
+    const refused = Object.entries(sim.stats.refused).map(([code, n]) => `${code} ${n}`).join(', ');
+    process.stdout.write(`\nrefused: ${refused || 'none'}\n`);
+    if (!values['no-save']) process.stdout.write(`state saved to ${statePath(spec!.id, env.config.dataDir)} (see: cocreate results ${spec!.id})\n`);
+  }
+  return 0;
+}
+
+/** Reads a campaign saved by `run` or `simulate` into a fresh embedded runtime. */
+async function openSaved(id: string) {
+  const path = statePath(id, environment().config.dataDir);
+  const clock = new SystemClock({ unref: true });
+  const probe = embeddedRuntime({ campaigns: [], clock });
+  const spec = await loadState(probe.store, id, path);
+  if (!spec) throw new CliError(`no state for campaign "${id}" in ${path}: run or simulate it first (the embedded store keeps campaigns there)`);
+  const runtime = embeddedRuntime({ campaigns: [spec], clock });
+  await loadState(runtime.store, id, path);
+  return { runtime, spec };
+}
+
+async function results(rest: readonly string[]): Promise<number> {
+  const { positionals, values } = args(rest, { format: { type: 'string' } });
+  const [id] = positionals;
+  if (!id) throw new CliError('results needs a campaign ID', 2);
+  const format = values.format ?? 'json';
+  if (format !== 'json' && format !== 'csv') throw new CliError('--format takes json or csv', 2);
+  const { runtime, spec } = await openSaved(id);
+  const doc: ResultsDocument = await runtime.engine.report(spec.id);
+  process.stdout.write(format === 'json' ? `${JSON.stringify(doc, null, 2)}\n` : resultsCsv(spec, doc));
+  return 0;
+}
+
+async function recount(rest: readonly string[]): Promise<number> {
+  const { positionals } = args(rest, {});
+  const [id] = positionals;
+  if (!id) throw new CliError('recount needs a campaign ID', 2);
+  const { runtime, spec } = await openSaved(id);
+  const report = await runtime.engine.recount(spec.id);
+  for (const c of report.categories) {
+    const verdict = c.differences.length === 0 ? 'ok' : `DIFFERS: ${c.differences.map((d) => `${d.option} stored ${d.stored} recounted ${d.recounted}`).join('; ')}`;
+    process.stdout.write(`${c.id}: ${c.ballots} ballots, ${verdict}\n`);
+  }
+  return report.agrees ? 0 : 1;
+}
+
+/** Runs the command line and sets the exit code; expected failures print one clean line. */
+export function cli(argv: readonly string[]): void {
+  main(argv).then(
+    (code) => { process.exitCode = code; },
+    (error: unknown) => {
+      if (error instanceof CliError) {
+        process.stderr.write(`cocreate: ${error.message}\n`);
+        process.exitCode = error.exitCode;
+      } else {
+        process.stderr.write(`cocreate: unexpected error: ${error instanceof Error ? error.stack ?? error.message : String(error)}\n`);
+        process.exitCode = 70;
+      }
+    },
+  );
+}

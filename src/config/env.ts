@@ -1,0 +1,117 @@
+/**
+ * The environment of `cocreate run`. Every variable is optional: without platform tokens the
+ * bot runs in the local terminal chat, without REDIS_URL on the embedded memory store.
+ * Values are never echoed back in problems, except the few that cannot be secrets.
+ */
+import { config as dotenvConfig } from 'dotenv';
+import { z } from 'zod';
+import { fromZodIssues } from './issues';
+
+/** The campaign `cocreate run` plays when COCREATE_CAMPAIGNS is not set. */
+export const DEFAULT_CAMPAIGNS = 'campaigns/crunch-super-social-movie.yaml';
+
+export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
+
+/** An empty variable (`FOO=` copied from .env.example) counts as unset. */
+function unsetIfBlank(value: unknown): unknown {
+  return typeof value === 'string' && value.trim() === '' ? undefined : value;
+}
+
+function optional<T extends z.ZodType>(schema: T) {
+  return z.preprocess(unsetIfBlank, schema.optional());
+}
+
+/** A URL with one of `protocols`; the message does not repeat the value (it may hold a password). */
+function url(protocols: readonly string[], example: string) {
+  return z.string().superRefine((value, ctx) => {
+    if (!URL.canParse(value) || !protocols.includes(new URL(value).protocol)) {
+      ctx.addIssue({ code: 'custom', message: `expected a URL starting with ${protocols.map((p) => `${p}//`).join(' or ')}, such as ${example}` });
+    }
+  });
+}
+
+function campaignList(value: string): string[] {
+  return value.split(',').map((file) => file.trim()).filter((file) => file !== '');
+}
+
+const envSchema = z
+  .object({
+    COCREATE_LOCALE: optional(z.enum(['fr', 'en'])),
+    COCREATE_CAMPAIGNS: z.preprocess(unsetIfBlank, z.string().default(DEFAULT_CAMPAIGNS)),
+    REDIS_URL: optional(url(['redis:', 'rediss:'], 'redis://localhost:6379')),
+    DISCORD_TOKEN: optional(z.string()),
+    DISCORD_APPLICATION_ID: optional(z.string().regex(/^\d{1,20}$/, 'expected a Discord application id (digits only)')),
+    DISCORD_API_BASE: optional(url(['http:', 'https:'], 'https://discord.com/api')),
+    TELEGRAM_BOT_TOKEN: optional(z.string()),
+    TELEGRAM_API_ROOT: optional(url(['http:', 'https:'], 'https://api.telegram.org')),
+    LOG_LEVEL: z.preprocess(unsetIfBlank, z.enum(LOG_LEVELS).default('info')),
+    COCREATE_DATA_DIR: z.preprocess(unsetIfBlank, z.string().default('.cocreate')),
+  })
+  .superRefine((env, ctx) => {
+    const orphan = (name: string, token: string) =>
+      ctx.addIssue({ code: 'custom', path: [name], message: `is set but ${token} is not: set ${token} to run on that platform, or unset ${name}` });
+    if (env.DISCORD_TOKEN === undefined) {
+      if (env.DISCORD_APPLICATION_ID !== undefined) orphan('DISCORD_APPLICATION_ID', 'DISCORD_TOKEN');
+      if (env.DISCORD_API_BASE !== undefined) orphan('DISCORD_API_BASE', 'DISCORD_TOKEN');
+    }
+    if (env.TELEGRAM_BOT_TOKEN === undefined && env.TELEGRAM_API_ROOT !== undefined) orphan('TELEGRAM_API_ROOT', 'TELEGRAM_BOT_TOKEN');
+    if (campaignList(env.COCREATE_CAMPAIGNS).length === 0) {
+      ctx.addIssue({ code: 'custom', path: ['COCREATE_CAMPAIGNS'], message: 'expected one or more campaign files separated by commas' });
+    }
+  })
+  .transform((env) => ({
+    ...(env.COCREATE_LOCALE === undefined ? {} : { locale: env.COCREATE_LOCALE }),
+    campaigns: campaignList(env.COCREATE_CAMPAIGNS),
+    ...(env.REDIS_URL === undefined ? {} : { redisUrl: env.REDIS_URL }),
+    ...(env.DISCORD_TOKEN === undefined
+      ? {}
+      : {
+          discord: {
+            token: env.DISCORD_TOKEN,
+            ...(env.DISCORD_APPLICATION_ID === undefined ? {} : { applicationId: env.DISCORD_APPLICATION_ID }),
+            ...(env.DISCORD_API_BASE === undefined ? {} : { apiBase: env.DISCORD_API_BASE }),
+          },
+        }),
+    ...(env.TELEGRAM_BOT_TOKEN === undefined
+      ? {}
+      : { telegram: { token: env.TELEGRAM_BOT_TOKEN, ...(env.TELEGRAM_API_ROOT === undefined ? {} : { apiRoot: env.TELEGRAM_API_ROOT }) } }),
+    logLevel: env.LOG_LEVEL,
+    dataDir: env.COCREATE_DATA_DIR,
+  }));
+
+/**
+ * What `cocreate run` needs from the environment: `discord` / `telegram` are present exactly
+ * when their token is set, `redisUrl` when Redis is to be used, `locale` when it overrides
+ * the campaign's.
+ */
+export type RunConfig = z.output<typeof envSchema>;
+
+export type EnvResult = { readonly ok: true; readonly config: RunConfig } | { readonly ok: false; readonly problems: readonly string[] };
+
+/** Variables whose value may be shown in a problem (the others may be secrets). */
+const SHOWABLE = new Set(['COCREATE_LOCALE', 'LOG_LEVEL']);
+
+/**
+ * Reads the run configuration from `env`. With `process.env` (the default) it first loads
+ * `.env` from the working directory (quietly, never overriding a variable already set);
+ * `options.dotenv` names another file, or `false` skips it. Never throws; each problem is
+ * one line, `NAME: message`, and never shows the value of a variable that may be a secret.
+ */
+export function loadEnv(env: NodeJS.ProcessEnv = process.env, options: { dotenv?: string | false } = {}): EnvResult {
+  const dotenv = options.dotenv ?? (env === process.env ? '.env' : false);
+  if (dotenv !== false) loadDotenv({ path: dotenv, env });
+  const input = { ...env };
+  const parsed = envSchema.safeParse(input);
+  if (parsed.success) return { ok: true, config: parsed.data };
+  const shown = Object.fromEntries(Object.entries(input).filter(([name]) => SHOWABLE.has(name)));
+  const problems = fromZodIssues(parsed.error.issues, envSchema, shown).map((issue) => `${issue.path.join('.')}: ${issue.message}`);
+  return { ok: false, problems };
+}
+
+/**
+ * Loads a `.env` file into `env` (process.env by default) without overriding variables that
+ * are already set, and without dotenv's banner. A missing file is not an error.
+ */
+export function loadDotenv(options: { path?: string; env?: NodeJS.ProcessEnv } = {}): void {
+  dotenvConfig({ quiet: true, path: options.path ?? '.env', processEnv: (options.env ?? process.env) as Record<string, string> });
+}

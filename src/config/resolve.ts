@@ -1,0 +1,23 @@
+/**
+ * From a validated campaign file to the engine's model (src/engine/model.ts).
+ */
+import type { CampaignSpec, CategorySpec } from '../engine/model';
+import { planCategory } from './plan';
+import type { CampaignFile } from './schema';
+
+/**
+ * The engine-facing campaign: every category with its effective rules (a category's own
+ * `proposals`, `shortlist`, `vote` or `reveal` replaces the campaign's) and its phase
+ * windows in UTC epoch milliseconds. Takes a file that `validateCampaign` accepted; throws
+ * on any other (that is a bug in the caller, not a problem of the file).
+ */
+export function resolveCampaign(file: CampaignFile): CampaignSpec {
+  const categories = file.categories.map((category, index): CategorySpec => {
+    const { spec, issues } = planCategory(file.id, file, category, index);
+    if (spec === undefined) {
+      throw new Error(`resolveCampaign: category ${category.id} is not valid (${issues.map((i) => i.message).join('; ')}); validate the file first`);
+    }
+    return spec;
+  });
+  return { id: file.id, title: file.title, locale: file.locale, channels: file.channels, roles: file.roles, categories };
+}

@@ -1,0 +1,140 @@
+/**
+ * The command line as a newcomer runs it: the real binary in a child process.
+ */
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, readdirSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+
+const ROOT = resolve(__dirname, '../..');
+const BIN = join(ROOT, 'bin/cocreate.js');
+const CAMPAIGNS = readdirSync(join(ROOT, 'campaigns')).filter((f) => /\.(ya?ml|json)$/.test(f)).map((f) => join('campaigns', f));
+
+function cocreate(args: string[], options: { input?: string; env?: Record<string, string> } = {}) {
+  const dataDir = options.env?.['COCREATE_DATA_DIR'] ?? mkdtempSync(join(tmpdir(), 'cocreate-cli-'));
+  const r = spawnSync(process.execPath, [BIN, ...args], {
+    cwd: ROOT,
+    input: options.input ?? '',
+    encoding: 'utf8',
+    timeout: 120_000,
+    env: { PATH: process.env['PATH'] ?? '', HOME: process.env['HOME'] ?? '', COCREATE_DATA_DIR: dataDir, ...options.env },
+  });
+  return { code: r.status, stdout: r.stdout, stderr: r.stderr, dataDir };
+}
+
+describe('cocreate validate', () => {
+  it('prints one ok line per shipped campaign file', () => {
+    const r = cocreate(['validate', ...CAMPAIGNS]);
+    expect(r.stderr).toBe('');
+    expect(r.code).toBe(0);
+    expect(r.stdout.trim().split('\n')).toEqual(CAMPAIGNS.map((f) => `ok ${f}`));
+  });
+
+  it('reports every problem of a broken file with its line, column and key path, and exits 1', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'cocreate-broken-'));
+    const file = join(dir, 'broken.yaml');
+    writeFileSync(file, [
+      'id: Bad_Id',
+      'title: Broken',
+      'locale: fr',
+      'schedule:',
+      '  propose: { start: "2026-01-01T09:00:00", duration: 5 weeks }',
+      '  vote: { duration: P1W }',
+      'shortlist: { by: curators, size: 5 }',
+      'categories:',
+      '  - id: villain',
+      '    title: Villain',
+      '  - id: villain',
+      '    title: Twice',
+      '',
+    ].join('\n'));
+    const r = cocreate(['validate', file]);
+    expect(r.code).toBe(1);
+    const lines = r.stdout.trim().split('\n');
+    expect(lines.length).toBeGreaterThanOrEqual(4);
+    for (const line of lines) expect(line).toMatch(new RegExp(`^${file.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}:\\d+:\\d+ \\S+: .+`));
+    expect(r.stdout).toMatch(/:1:\d+ id: /);
+    expect(r.stdout).toMatch(/:5:\d+ schedule\.propose\.start: /);
+    expect(r.stdout).toMatch(/:5:\d+ schedule\.propose\.duration: /);
+    expect(r.stdout).toMatch(/:11:\d+ categories\.1\.id: /);
+    expect(r.stderr).not.toMatch(/at .*\.ts:\d+/); // no stack trace
+  });
+});
+
+describe('cocreate simulate', () => {
+  it.each(CAMPAIGNS)('plays %s to the end and prints winners for every category as JSON', (file) => {
+    const r = cocreate(['simulate', file, '--fans', '1500', '--seed', 'ci', '--json']);
+    expect(r.stderr).toBe('');
+    expect(r.code).toBe(0);
+    const doc = JSON.parse(r.stdout) as { campaign: string; categories: { id: string; ballots: number; winners: { text: string; votes: number }[] }[] };
+    expect(doc.categories.length).toBeGreaterThan(0);
+    for (const c of doc.categories) {
+      expect(c.ballots).toBeGreaterThan(0);
+      expect(c.winners.length).toBeGreaterThan(0);
+      expect(c.winners[0]!.votes).toBeGreaterThan(0);
+    }
+  });
+
+  it('gives the same results for the same seed', () => {
+    const file = CAMPAIGNS.find((f) => f.includes('crunch'))!;
+    const a = cocreate(['simulate', file, '--fans', '200', '--seed', 'same', '--json']);
+    const b = cocreate(['simulate', file, '--fans', '200', '--seed', 'same', '--json']);
+    expect(a.stdout).toBe(b.stdout);
+  });
+
+  it('saves the played campaign so that results and recount read it', () => {
+    const file = CAMPAIGNS.find((f) => f.includes('crunch'))!;
+    const sim = cocreate(['simulate', file, '--fans', '200']);
+    expect(sim.code).toBe(0);
+    expect(sim.stdout).toMatch(/rank/);
+    const env = { COCREATE_DATA_DIR: sim.dataDir };
+    const results = cocreate(['results', 'crunch-super-social-movie'], { env });
+    expect(results.code).toBe(0);
+    expect(JSON.parse(results.stdout).categories).toHaveLength(7);
+    const csv = cocreate(['results', 'crunch-super-social-movie', '--format', 'csv'], { env });
+    expect(csv.stdout.startsWith('\ufeffcampaign,category')).toBe(true);
+    const recount = cocreate(['recount', 'crunch-super-social-movie'], { env });
+    expect(recount.code).toBe(0);
+    expect(recount.stdout.trim().split('\n')).toHaveLength(7);
+  });
+
+  it('answers a clear message for a campaign it has never seen', () => {
+    const r = cocreate(['results', 'never-played']);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toMatch(/^cocreate: no state for campaign "never-played"/);
+  });
+});
+
+describe('cocreate run (the local terminal chat)', () => {
+  it('plays the Crunch campaign from piped commands, every role, start to reveal', () => {
+    const script = [
+      '/as alice',
+      '/propose cult-line "Ça croque ou ça craque ?"',
+      '/as bob',
+      '/propose cult-line "@everyone <b>free</b> [click](https://evil.example)"',
+      '/as lea manager',
+      '/advance cult-line',
+      '/as norman curator',
+      '/shortlist add 1',
+      '/shortlist add 2',
+      '/as lea manager',
+      '/advance cult-line',
+      '/as carol',
+      '/vote cult-line 1',
+      '/vote cult-line 9999',
+      '/as dave',
+      '/vote cult-line 1',
+      '/as lea manager',
+      '/advance cult-line',
+      '/results cult-line',
+      '/quit',
+      '',
+    ].join('\n');
+    const r = cocreate(['run', '--from-now', 'campaigns/crunch-super-social-movie.yaml'], { input: script });
+    expect(r.stderr).toBe('');
+    expect(r.code).toBe(0);
+    expect(r.stdout).toContain('Ça croque ou ça craque ?');
+    expect(r.stdout).toContain('alice'); // the author credited
+    expect(r.stdout).not.toMatch(/at .*\.ts:\d+/);
+  });
+});

@@ -1,0 +1,100 @@
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { DEFAULT_CAMPAIGNS, loadDotenv, loadEnv } from '../../src/config/env';
+
+describe('run environment', () => {
+  it('runs the Crunch campaign locally, in memory, when nothing is set', () => {
+    expect(loadEnv({})).toEqual({ ok: true, config: { campaigns: [DEFAULT_CAMPAIGNS], logLevel: 'info', dataDir: '.cocreate' } });
+    expect(DEFAULT_CAMPAIGNS).toBe('campaigns/crunch-super-social-movie.yaml');
+  });
+
+  it('treats empty variables as unset', () => {
+    const env = { COCREATE_LOCALE: '', COCREATE_CAMPAIGNS: ' ', REDIS_URL: '', DISCORD_TOKEN: '', TELEGRAM_BOT_TOKEN: '', LOG_LEVEL: '' };
+    expect(loadEnv(env)).toEqual({ ok: true, config: { campaigns: [DEFAULT_CAMPAIGNS], logLevel: 'info', dataDir: '.cocreate' } });
+  });
+
+  it('turns on each platform only with its token, and Redis only with its URL', () => {
+    const result = loadEnv({
+      COCREATE_LOCALE: 'en',
+      COCREATE_CAMPAIGNS: 'campaigns/a.yaml, campaigns/b.json,',
+      REDIS_URL: 'rediss://user:secret@cache.example:6380/2',
+      DISCORD_TOKEN: 'discord-token',
+      DISCORD_APPLICATION_ID: '123456789012345678',
+      DISCORD_API_BASE: 'http://127.0.0.1:4000/api',
+      TELEGRAM_BOT_TOKEN: '123:abc',
+      TELEGRAM_API_ROOT: 'http://127.0.0.1:4001',
+      LOG_LEVEL: 'debug',
+      UNRELATED: 'ignored',
+    });
+    expect(result).toEqual({
+      ok: true,
+      config: {
+        locale: 'en',
+        campaigns: ['campaigns/a.yaml', 'campaigns/b.json'],
+        redisUrl: 'rediss://user:secret@cache.example:6380/2',
+        discord: { token: 'discord-token', applicationId: '123456789012345678', apiBase: 'http://127.0.0.1:4000/api' },
+        telegram: { token: '123:abc', apiRoot: 'http://127.0.0.1:4001' },
+        logLevel: 'debug',
+        dataDir: '.cocreate',
+      },
+    });
+  });
+
+  it('reports every bad variable, one readable line each', () => {
+    const result = loadEnv({ COCREATE_LOCALE: 'de', REDIS_URL: 'localhost:6379', DISCORD_TOKEN: 't', DISCORD_API_BASE: 'ftp://x', LOG_LEVEL: 'loud' });
+    expect(result).toEqual({
+      ok: false,
+      problems: [
+        'COCREATE_LOCALE: expected one of fr, en, found "de"',
+        'REDIS_URL: expected a URL starting with redis:// or rediss://, such as redis://localhost:6379',
+        'DISCORD_API_BASE: expected a URL starting with http:// or https://, such as https://discord.com/api',
+        'LOG_LEVEL: expected one of fatal, error, warn, info, debug, trace, silent, found "loud"',
+      ],
+    });
+  });
+
+  it('never shows the value of a variable that may hold a secret', () => {
+    const result = loadEnv({ REDIS_URL: 'redis//:hunter2@host', DISCORD_APPLICATION_ID: 'hunter2' });
+    expect(result.ok).toBe(false);
+    expect(JSON.stringify(result)).not.toContain('hunter2');
+  });
+
+  it('refuses platform settings without the platform token', () => {
+    expect(loadEnv({ DISCORD_APPLICATION_ID: '1', TELEGRAM_API_ROOT: 'http://127.0.0.1:1' })).toEqual({
+      ok: false,
+      problems: [
+        'DISCORD_APPLICATION_ID: is set but DISCORD_TOKEN is not: set DISCORD_TOKEN to run on that platform, or unset DISCORD_APPLICATION_ID',
+        'TELEGRAM_API_ROOT: is set but TELEGRAM_BOT_TOKEN is not: set TELEGRAM_BOT_TOKEN to run on that platform, or unset TELEGRAM_API_ROOT',
+      ],
+    });
+  });
+
+  it('refuses a campaign list with no file in it', () => {
+    expect(loadEnv({ COCREATE_CAMPAIGNS: ' , ,' })).toEqual({ ok: false, problems: ['COCREATE_CAMPAIGNS: expected one or more campaign files separated by commas'] });
+  });
+
+  it('loads a .env file quietly without overriding what is already set', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'cocreate-env-'));
+    const path = join(dir, '.env');
+    writeFileSync(path, 'COCREATE_LOCALE=en\nLOG_LEVEL=debug\n');
+    const env: NodeJS.ProcessEnv = { LOG_LEVEL: 'warn' };
+    const log = jest.spyOn(console, 'log').mockImplementation(() => undefined);
+    try {
+      loadDotenv({ path, env });
+      loadDotenv({ path: join(dir, 'missing.env'), env });
+      expect(log).not.toHaveBeenCalled();
+    } finally {
+      log.mockRestore();
+    }
+    expect(env).toEqual({ COCREATE_LOCALE: 'en', LOG_LEVEL: 'warn' });
+    expect(loadEnv(env)).toMatchObject({ ok: true, config: { locale: 'en', logLevel: 'warn' } });
+  });
+
+  it('reads a .env file on request before checking the variables', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'cocreate-env-'));
+    const path = join(dir, '.env');
+    writeFileSync(path, 'REDIS_URL=redis://127.0.0.1:6379\n');
+    expect(loadEnv({}, { dotenv: path })).toEqual({ ok: true, config: { campaigns: [DEFAULT_CAMPAIGNS], redisUrl: 'redis://127.0.0.1:6379', logLevel: 'info', dataDir: '.cocreate' } });
+  });
+});
