@@ -99,10 +99,11 @@ describe('shipped campaigns', () => {
     expect(result.ok && result.spec.categories[0]?.phases).toEqual([{ phase: 'vote', start: utc('2026-05-01T12:00:00Z'), end: utc('2026-05-03T12:00:00Z') }]);
   });
 
-  it('accepts the complete example of docs/campaign-file.md', () => {
-    const doc = readFileSync(join(__dirname, '../../docs/campaign-file.md'), 'utf8');
-    const example = /## A complete example\s+```yaml\n([\s\S]*?)```/.exec(doc)?.[1] ?? '';
-    const result = parseCampaignText(example, 'docs/campaign-file.md');
+  it('accepts the complete example of the README', () => {
+    const doc = readFileSync(join(__dirname, '../../README.md'), 'utf8');
+    const example = /### A complete example\s+```yaml\n([\s\S]*?)```/.exec(doc)?.[1] ?? '';
+    expect(example).toContain('categories:');
+    const result = parseCampaignText(example, 'README.md');
     expect(result.ok && result.spec.categories.map((c) => c.phases.map((w) => w.phase))).toEqual([['propose', 'shortlist', 'vote'], ['vote']]);
   });
 
