@@ -91,26 +91,25 @@ export class Engine {
     }
   }
 
-  /** Handles a scheduler job: moves the category on if, and only if, the job is still current. */
+  /**
+   * Handles a scheduler job: moves the category on if, and only if, the job is still current
+   * (same phase, same version), so a late, repeated or superseded job changes nothing. Rejects
+   * when the store cannot confirm, so that the scheduler reports it (and may retry).
+   */
   async onJob(job: PhaseJob): Promise<void> {
-    try {
-      const campaign = this.campaigns.get(job.campaignId);
-      const category = campaign?.categories.find((c) => c.id === job.categoryId);
-      if (!campaign || !category) return;
-      const state = await this.deps.store.getState(campaign.id, category.id);
-      if (!state || state.phase !== job.from || state.version !== job.version) return;
-      if (job.kind === 'reminder') {
-        if (state.pausedAt !== null || state.deadline === null) return;
-        await this.deps.outbox.enqueue([this.event(campaign, category, `reminder.${state.phase}`, {
-          kind: 'reminder', phase: state.phase as 'propose' | 'vote', endsAt: state.deadline,
-        })]);
-        return;
-      }
-      await this.settle(campaign, category);
-    } catch (error) {
-      this.deps.onError?.(error, `job ${job.id}`);
-      throw error;
+    const campaign = this.campaigns.get(job.campaignId);
+    const category = campaign?.categories.find((c) => c.id === job.categoryId);
+    if (!campaign || !category) return;
+    const state = await this.deps.store.getState(campaign.id, category.id);
+    if (!state || state.phase !== job.from || state.version !== job.version) return;
+    if (job.kind === 'reminder') {
+      if (state.pausedAt !== null || state.deadline === null) return;
+      await this.deps.outbox.enqueue([this.event(campaign, category, `reminder.${state.phase}`, {
+        kind: 'reminder', phase: state.phase as 'propose' | 'vote', endsAt: state.deadline,
+      })]);
+      return;
     }
+    await this.settle(campaign, category);
   }
 
   // ---------------------------------------------------------------- commands
