@@ -1,0 +1,69 @@
+import { Redis, type RedisOptions } from 'ioredis';
+
+/**
+ * The ioredis options the Redis store needs, so that "the store cannot confirm" surfaces as a
+ * rejected call (the engine answers `store.unavailable`) instead of a fan waiting forever:
+ *
+ * - `enableOfflineQueue: false`: while disconnected, a command fails at once instead of
+ *   waiting in the offline queue. (So wait for `ready` before the first command:
+ *   `createRedisConnection` does.)
+ * - `maxRetriesPerRequest: 0`: commands in flight when the connection drops fail at once
+ *   (with 1 or more they would wait for reconnection attempts first).
+ * - `autoResendUnfulfilledCommands: false`: a script whose answer was lost is never sent
+ *   again behind the caller's back (it may have run: a resent ballot would answer
+ *   "already cast" to the fan whose ballot was just counted).
+ * - `commandTimeout`: a Redis that keeps the connection but stops answering (stopped with
+ *   SIGSTOP, swapping, a network partition) fails the call after this many ms. (Connections
+ *   for BullMQ's blocking commands must drop it: src/scheduler/bullmq.ts `workerCopy` does.)
+ * - `retryStrategy`: reconnects on its own, forever, backing off up to 2 s.
+ * - `enableAutoPipelining: false`: slower than the store's own ballot batching
+ *   (docs: PLATFORMS.md, "Redis, ioredis and BullMQ facts").
+ *
+ * After a Redis restart (or SCRIPT FLUSH) the script cache is empty: scripts registered with
+ * `defineCommand` go as EVAL on each new socket and fall back to EVAL on NOSCRIPT, and the
+ * store sends again, that way, any batched ballot whose bare EVALSHA met NOSCRIPT (it did not
+ * run). Nothing to configure.
+ *
+ * BullMQ workers want a copy of their own (`maxRetriesPerRequest: null`, the offline queue, no
+ * `commandTimeout`). For a Redis Cluster, pass these options as `redisOptions`, plus
+ * `enableOfflineQueue: false`, to `new Cluster(nodes, …)`.
+ */
+export const FAIL_FAST_OPTIONS = {
+  enableOfflineQueue: false,
+  maxRetriesPerRequest: 0,
+  autoResendUnfulfilledCommands: false,
+  commandTimeout: 2_000,
+  connectTimeout: 5_000,
+  retryStrategy: (attempt: number): number => Math.min(50 * 2 ** attempt, 2_000),
+  enableAutoPipelining: false,
+} as const satisfies RedisOptions;
+
+/**
+ * Connects to the Redis at `url` (`redis://[user:pass@]host:port[/db]`, `rediss://` for TLS,
+ * or a unix socket path) with FAIL_FAST_OPTIONS (`options` may override them) and resolves once
+ * the connection is ready; rejects, leaving nothing behind, if that first attempt fails. Later
+ * disconnections make calls reject until it has reconnected on its own. Listen to its `error`
+ * events (ioredis prints them otherwise).
+ */
+export async function createRedisConnection(url: string, options: Omit<RedisOptions, 'replyMapping'> = {}): Promise<Redis> {
+  const { retryStrategy, ...rest } = { ...FAIL_FAST_OPTIONS, ...options };
+  // No retries for the first attempt: a failed start ends the client instead of leaving it retrying.
+  const redis = new Redis(url, { ...rest, retryStrategy: () => null, lazyConnect: true, replyMapping: 'legacy' });
+  let cause: unknown;
+  const remember = (error: unknown): void => void (cause = error);
+  redis.on('error', remember);
+  try {
+    await redis.connect();
+  } catch (error) {
+    cause ??= error;
+    throw new Error(`cannot connect to Redis at ${redactUrl(url)}: ${(cause as Error).message}`, { cause });
+  } finally {
+    redis.off('error', remember);
+  }
+  redis.options.retryStrategy = retryStrategy;
+  return redis;
+}
+
+function redactUrl(url: string): string {
+  return url.replace(/\/\/[^@/]*@/, '//***@');
+}
