@@ -11,7 +11,11 @@ import { formatProblem, loadCampaignFile, loadEnv } from '../config';
 import type { CampaignSpec } from '../engine/model';
 import type { ResultsDocument } from '../engine/engine';
 import { LocalChat } from '../../adapters/local/chat';
-import { embeddedRuntime, loadState, saveState, statePath } from './runtime';
+import { embeddedRuntime, loadState, redisRuntime, saveState, statePath } from './runtime';
+import type { Clock } from '../ports/clock';
+import type { MemoryCampaignStore } from '../stores/memory/store';
+import { readdir } from 'node:fs/promises';
+import { join } from 'node:path';
 import { simulate } from './simulate';
 import { resultsCsv, winnersTable } from './format';
 
@@ -19,7 +23,7 @@ const USAGE = `Usage: cocreate <command> [options]
 
   validate FILE…                          check campaign files; one "ok" line per valid file
   run [FILE…] [--from-now]                run the bot (the local terminal chat when no platform token is set)
-  simulate FILE --fans N [--seed S] [--json]
+  simulate FILE --fans N [--seed S] [--json] [--redis URL]
                                           play the whole campaign in virtual time with a synthetic crowd
   results ID [--format json|csv]          the results of a campaign from the store
   recount ID                              recount every tally from the raw ballots; exit 1 if any differs
@@ -101,9 +105,6 @@ function environment() {
 async function run(rest: readonly string[]): Promise<number> {
   const { positionals, values } = args(rest, { 'from-now': { type: 'boolean' } });
   const env = environment();
-  if (env.config.redisUrl) {
-    throw new CliError('REDIS_URL is set, but the Redis store is not part of this version yet: unset it to run on the embedded memory store.');
-  }
   if (env.config.discord || env.config.telegram) {
     throw new CliError('A Discord or Telegram token is set, but the platform adapters are not part of this version yet: unset them to use the local terminal chat.');
   }
@@ -112,21 +113,25 @@ async function run(rest: readonly string[]): Promise<number> {
   let specs = await loadSpecs(files);
   if (values['from-now']) specs = specs.map((s) => shiftToNow(s, clock.now()));
 
-  const runtime = embeddedRuntime({ campaigns: specs, clock });
-  for (const spec of specs) if (!values['from-now']) await loadState(runtime.store, spec.id, statePath(spec.id, env.config.dataDir));
+  // Redis when REDIS_URL is set (durable, several processes); else the embedded memory store,
+  // saved to COCREATE_DATA_DIR when the chat ends.
+  const { redisUrl } = env.config;
+  const embedded = redisUrl ? null : embeddedRuntime({ campaigns: specs, clock });
+  const runtime = redisUrl ? await connectRedis({ campaigns: specs, clock, url: redisUrl, env }) : embedded!;
+  if (embedded && !values['from-now']) {
+    for (const spec of specs) await loadState(embedded.store, spec.id, statePath(spec.id, env.config.dataDir));
+  }
   const chat = new LocalChat({
     engine: runtime.engine, campaigns: specs, input: process.stdin, output: process.stdout,
     ...(env.config.locale ? { locale: env.config.locale } : {}),
   });
   runtime.outbox.register('local', chat.deliver, chat.targets);
   await runtime.engine.start();
-  const save = async () => {
-    for (const spec of specs) await saveState(runtime.store, spec, statePath(spec.id, env.config.dataDir));
-  };
-  const stop = async () => {
-    await save();
+  let stopping: Promise<void> | undefined;
+  const stop = () => (stopping ??= (async () => {
+    if (embedded) for (const spec of specs) await saveState(embedded.store, spec, statePath(spec.id, env.config.dataDir));
     await runtime.close();
-  };
+  })());
   process.once('SIGINT', () => { void stop().then(() => process.exit(0)); });
   process.once('SIGTERM', () => { void stop().then(() => process.exit(0)); });
   chat.start();
@@ -134,6 +139,21 @@ async function run(rest: readonly string[]): Promise<number> {
   await stop();
   return 0;
 }
+
+/** The Redis runtime from the environment; a clear one-line error when Redis cannot be reached. */
+async function connectRedis(options: { campaigns: readonly CampaignSpec[]; clock: Clock; url: string; env: RunEnv; scheduler?: 'memory' }) {
+  try {
+    return await redisRuntime({
+      campaigns: options.campaigns, clock: options.clock, url: options.url,
+      cluster: options.env.config.redisCluster, prefix: options.env.config.redisPrefix,
+      ...(options.scheduler ? { scheduler: options.scheduler } : {}),
+    });
+  } catch (error) {
+    throw new CliError(`${(error as Error).message} (REDIS_URL; unset it to use the embedded memory store)`);
+  }
+}
+
+type RunEnv = ReturnType<typeof environment>;
 
 /** The same campaign, with every window moved so that its first phase opens at `now`. */
 function shiftToNow(spec: CampaignSpec, now: number): CampaignSpec {
@@ -149,7 +169,7 @@ function shiftToNow(spec: CampaignSpec, now: number): CampaignSpec {
 
 async function simulateCommand(rest: readonly string[]): Promise<number> {
   const { positionals, values } = args(rest, {
-    fans: { type: 'string' }, seed: { type: 'string' }, json: { type: 'boolean' }, 'no-save': { type: 'boolean' },
+    fans: { type: 'string' }, seed: { type: 'string' }, json: { type: 'boolean' }, 'no-save': { type: 'boolean' }, redis: { type: 'string' },
   });
   const [file] = positionals;
   if (!file || positionals.length > 1) throw new CliError('simulate needs exactly one FILE', 2);
@@ -157,10 +177,12 @@ async function simulateCommand(rest: readonly string[]): Promise<number> {
   const fans = Number(values.fans ?? '1000');
   if (!Number.isInteger(fans) || fans < 1 || fans > 10_000_000) throw new CliError('--fans takes a whole number from 1 to 10000000', 2);
   const [spec] = await loadSpecs([file]);
+  const redisUrl = values.redis;
   const bar = process.stderr.isTTY ? new SingleBar({ format: 'simulating {bar} {percentage}% | {value}/{total} actions', hideCursor: true, clearOnComplete: true, stream: process.stderr }) : null;
   let started = false;
   const sim = await simulate(spec!, {
     fans, seed: values.seed ?? 'cocreate',
+    ...(redisUrl ? { runtime: (campaign, clock) => redisForSimulation(campaign, clock, redisUrl, env) } : {}),
     onProgress: (done, total) => {
       if (!bar) return;
       if (!started) { bar.start(total, 0); started = true; }
@@ -168,7 +190,8 @@ async function simulateCommand(rest: readonly string[]): Promise<number> {
     },
   });
   bar?.stop();
-  if (!values['no-save']) await saveState(sim.runtime.store, spec!, statePath(spec!.id, env.config.dataDir));
+  const save = !values['no-save'] && !redisUrl;
+  if (save) await saveState(sim.runtime.store as MemoryCampaignStore, spec!, statePath(spec!.id, env.config.dataDir));
   await sim.runtime.close();
   if (values.json) {
     process.stdout.write(`${JSON.stringify(sim.document, null, 2)}\n`);
@@ -177,21 +200,58 @@ async function simulateCommand(rest: readonly string[]): Promise<number> {
     process.stdout.write(winnersTable(spec!, sim.document));
     const refused = Object.entries(sim.stats.refused).map(([code, n]) => `${code} ${n}`).join(', ');
     process.stdout.write(`\nrefused: ${refused || 'none'}\n`);
-    if (!values['no-save']) process.stdout.write(`state saved to ${statePath(spec!.id, env.config.dataDir)} (see: cocreate results ${spec!.id})\n`);
+    if (save) process.stdout.write(`state saved to ${statePath(spec!.id, env.config.dataDir)} (see: cocreate results ${spec!.id})\n`);
+    if (redisUrl) process.stdout.write(`state kept in Redis under ${env.config.redisPrefix} (see: REDIS_URL=… cocreate results ${spec!.id})\n`);
   }
   return 0;
 }
 
-/** Reads a campaign saved by `run` or `simulate` into a fresh embedded runtime. */
+/**
+ * A simulation on Redis: the Redis store and outbox, with phases run on the simulation's
+ * virtual clock. Refuses a campaign that already has state there (it may be a live one).
+ */
+async function redisForSimulation(campaign: CampaignSpec, clock: Clock, url: string, env: RunEnv) {
+  const runtime = await connectRedis({ campaigns: [campaign], clock, url, env, scheduler: 'memory' });
+  if ((await runtime.store.listCampaigns()).includes(campaign.id)) {
+    await runtime.close();
+    throw new CliError(`campaign "${campaign.id}" already has state in this Redis under the prefix "${env.config.redisPrefix}": simulate with another COCREATE_REDIS_PREFIX`);
+  }
+  return runtime;
+}
+
+/**
+ * Opens a campaign for `results` and `recount`: from Redis when REDIS_URL is set (the campaign
+ * file is found among COCREATE_CAMPAIGNS and campaigns/), else from the embedded store's saved state.
+ */
 async function openSaved(id: string) {
-  const path = statePath(id, environment().config.dataDir);
+  const env = environment();
   const clock = new SystemClock({ unref: true });
+  if (env.config.redisUrl) {
+    const spec = await findCampaign(id, env.config.campaigns);
+    const runtime = await connectRedis({ campaigns: [spec], clock, url: env.config.redisUrl, env, scheduler: 'memory' });
+    if (!(await runtime.store.listCampaigns()).includes(id)) {
+      await runtime.close();
+      throw new CliError(`no state for campaign "${id}" in Redis under the prefix "${env.config.redisPrefix}"`);
+    }
+    return { runtime, spec };
+  }
+  const path = statePath(id, env.config.dataDir);
   const probe = embeddedRuntime({ campaigns: [], clock });
   const spec = await loadState(probe.store, id, path);
   if (!spec) throw new CliError(`no state for campaign "${id}" in ${path}: run or simulate it first (the embedded store keeps campaigns there)`);
   const runtime = embeddedRuntime({ campaigns: [spec], clock });
   await loadState(runtime.store, id, path);
   return { runtime, spec };
+}
+
+/** The campaign file declaring `id`, among the configured files and campaigns/. */
+async function findCampaign(id: string, configured: readonly string[]): Promise<CampaignSpec> {
+  const shipped = (await readdir('campaigns').catch(() => [])).filter((f) => /\.(ya?ml|json)$/.test(f)).map((f) => join('campaigns', f));
+  for (const file of [...configured, ...shipped]) {
+    const loaded = loadCampaignFile(file);
+    if (loaded.ok && loaded.spec.id === id) return loaded.spec;
+  }
+  throw new CliError(`no campaign file declares the id "${id}" (looked in COCREATE_CAMPAIGNS and campaigns/)`);
 }
 
 async function results(rest: readonly string[]): Promise<number> {
@@ -202,6 +262,7 @@ async function results(rest: readonly string[]): Promise<number> {
   if (format !== 'json' && format !== 'csv') throw new CliError('--format takes json or csv', 2);
   const { runtime, spec } = await openSaved(id);
   const doc: ResultsDocument = await runtime.engine.report(spec.id);
+  await runtime.close();
   process.stdout.write(format === 'json' ? `${JSON.stringify(doc, null, 2)}\n` : resultsCsv(spec, doc));
   return 0;
 }
@@ -212,6 +273,7 @@ async function recount(rest: readonly string[]): Promise<number> {
   if (!id) throw new CliError('recount needs a campaign ID', 2);
   const { runtime, spec } = await openSaved(id);
   const report = await runtime.engine.recount(spec.id);
+  await runtime.close();
   for (const c of report.categories) {
     const verdict = c.differences.length === 0 ? 'ok' : `DIFFERS: ${c.differences.map((d) => `${d.option} stored ${d.stored} recounted ${d.recounted}`).join('; ')}`;
     process.stdout.write(`${c.id}: ${c.ballots} ballots, ${verdict}\n`);

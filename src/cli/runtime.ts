@@ -8,17 +8,29 @@ import { dirname, join } from 'node:path';
 import { Engine } from '../engine/engine';
 import type { CampaignSpec } from '../engine/model';
 import type { Clock } from '../ports/clock';
+import type { CampaignStore } from '../ports/store';
+import type { Outbox } from '../ports/outbox';
+import type { PhaseScheduler } from '../ports/scheduler';
 import { MemoryCampaignStore, type CampaignSnapshot } from '../stores/memory/store';
 import { MemoryOutbox, type MemoryOutboxOptions } from '../outbox/memory';
 import { MemoryPhaseScheduler } from '../scheduler/memory';
+import { RedisCampaignStore } from '../stores/redis/store';
+import { createClusterConnection, createRedisConnection } from '../stores/redis/connection';
+import { DEFAULT_PREFIX } from '../stores/redis/keys';
+import { BullmqOutbox, type BullmqOutboxOptions } from '../outbox/bullmq';
+import { BullmqPhaseScheduler } from '../scheduler/bullmq';
 
-export interface Runtime {
+/** An engine and the port implementations it runs on. */
+export interface Runtime<S extends CampaignStore = CampaignStore, O extends Outbox = Outbox, P extends PhaseScheduler = PhaseScheduler> {
   readonly engine: Engine;
-  readonly store: MemoryCampaignStore;
-  readonly outbox: MemoryOutbox;
-  readonly scheduler: MemoryPhaseScheduler;
+  readonly store: S;
+  readonly outbox: O;
+  readonly scheduler: P;
+  /** Stops the scheduler, lets the outbox deliver what it can, closes connections. */
   close(): Promise<void>;
 }
+
+export type EmbeddedRuntime = Runtime<MemoryCampaignStore, MemoryOutbox, MemoryPhaseScheduler>;
 
 export interface RuntimeOptions {
   readonly campaigns: readonly CampaignSpec[];
@@ -28,10 +40,8 @@ export interface RuntimeOptions {
 }
 
 /** An engine on the embedded default. Call `engine.start()` once adapters have registered. */
-export function embeddedRuntime(options: RuntimeOptions): Runtime {
-  const onError = options.onError ?? ((error: unknown, context: string) => {
-    process.stderr.write(`cocreate: ${context}: ${error instanceof Error ? error.message : String(error)}\n`);
-  });
+export function embeddedRuntime(options: RuntimeOptions): EmbeddedRuntime {
+  const onError = options.onError ?? logError;
   const outbox = new MemoryOutbox(options.outbox ?? {});
   const store = new MemoryCampaignStore({ outbox });
   const scheduler = new MemoryPhaseScheduler({ clock: options.clock, onError: (e, job) => onError(e, `job ${job.id}`) });
@@ -43,6 +53,58 @@ export function embeddedRuntime(options: RuntimeOptions): Runtime {
       await outbox.idle();
       await outbox.close();
       await store.close();
+    },
+  };
+}
+
+function logError(error: unknown, context: string): void {
+  process.stderr.write(`cocreate: ${context}: ${error instanceof Error ? error.message : String(error)}\n`);
+}
+
+export interface RedisRuntimeOptions {
+  readonly campaigns: readonly CampaignSpec[];
+  readonly clock: Clock;
+  /** `redis://…` of the server, or of seed nodes when `cluster` is true. */
+  readonly url: string;
+  readonly cluster?: boolean;
+  /** Key prefix separating deployments sharing one Redis (default `cocreate:`). */
+  readonly prefix?: string;
+  /**
+   * The scheduler: BullMQ (durable, shared by every process) by default; `memory` runs phases
+   * on `clock` in this process only (for `simulate`, whose clock is virtual).
+   */
+  readonly scheduler?: 'bullmq' | 'memory';
+  readonly outbox?: Omit<BullmqOutboxOptions, 'connection' | 'prefix' | 'campaignIds'>;
+  /** How long `close()` waits for the outbox to deliver what is due (default 5 s). */
+  readonly drainMs?: number;
+  readonly onError?: (error: unknown, context: string) => void;
+}
+
+/**
+ * An engine on Redis: the Redis store (atomic Lua scripts), the BullMQ scheduler and the
+ * BullMQ outbox, on one fail-fast connection (a cluster when asked). Several processes may run
+ * it at once on the same Redis. Rejects with a clear message when Redis cannot be reached.
+ */
+export async function redisRuntime(options: RedisRuntimeOptions): Promise<Runtime> {
+  const onError = options.onError ?? logError;
+  const prefix = options.prefix ?? DEFAULT_PREFIX;
+  const redis = options.cluster ? await createClusterConnection([options.url]) : await createRedisConnection(options.url);
+  redis.on('error', (error: Error) => onError(error, 'redis'));
+  const store = new RedisCampaignStore({ redis, prefix });
+  const outbox = new BullmqOutbox({ ...options.outbox, connection: redis, prefix, campaignIds: options.campaigns.map((c) => c.id) });
+  const scheduler = options.scheduler === 'memory'
+    ? new MemoryPhaseScheduler({ clock: options.clock, onError: (e, job) => onError(e, `job ${job.id}`) })
+    : new BullmqPhaseScheduler({ connection: redis, prefix, onError: (e, job) => onError(e, `job ${job.id}`) });
+  const engine = new Engine({ campaigns: options.campaigns, store, scheduler, outbox, clock: options.clock, onError });
+  return {
+    engine, store, outbox, scheduler,
+    close: async () => {
+      await scheduler.close();
+      // Deliver what is due (bounded: what is left stays queued in Redis for the next start).
+      await Promise.race([outbox.idle(), new Promise((resolve) => setTimeout(resolve, options.drainMs ?? 5_000).unref())]);
+      await outbox.close();
+      await store.close();
+      redis.disconnect();
     },
   };
 }

@@ -14,6 +14,8 @@ import { embeddedRuntime, type Runtime } from './runtime';
 export interface SimulationOptions {
   readonly fans: number;
   readonly seed: string;
+  /** Builds the runtime on the simulation's virtual clock; the embedded default when absent. */
+  readonly runtime?: (campaign: CampaignSpec, clock: VirtualClock) => Promise<Runtime>;
   /** Called every few hundred actions with (done, total). */
   readonly onProgress?: (done: number, total: number) => void;
 }
@@ -45,7 +47,9 @@ export async function simulate(campaign: CampaignSpec, options: SimulationOption
   const rng = seededRandom(`${options.seed}/${campaign.id}`);
   const starts = campaign.categories.map((c) => c.phases[0]?.start ?? c.revealAt);
   const clock = new VirtualClock(Math.min(...starts) - MINUTE);
-  const runtime = embeddedRuntime({ campaigns: [campaign], clock, outbox: { baseDelayMs: 1 } });
+  const runtime = options.runtime
+    ? await options.runtime(campaign, clock)
+    : embeddedRuntime({ campaigns: [campaign], clock, outbox: { baseDelayMs: 1 } });
   const announcements: Record<string, number> = {};
   runtime.outbox.register('local', async (event) => { announcements[event.kind] = (announcements[event.kind] ?? 0) + 1; },
     () => [{ platform: 'local', channel: 'simulation' }]);

@@ -46,6 +46,8 @@ const envSchema = z
     TELEGRAM_API_ROOT: optional(url(['http:', 'https:'], 'https://api.telegram.org')),
     LOG_LEVEL: z.preprocess(unsetIfBlank, z.enum(LOG_LEVELS).default('info')),
     COCREATE_DATA_DIR: z.preprocess(unsetIfBlank, z.string().default('.cocreate')),
+    REDIS_CLUSTER: z.preprocess(unsetIfBlank, z.enum(['true', 'false', '1', '0']).default('false')),
+    COCREATE_REDIS_PREFIX: z.preprocess(unsetIfBlank, z.string().regex(/^[A-Za-z0-9:_.-]{1,64}$/, 'expected letters, digits and : _ . - (no braces, no spaces)').default('cocreate:')),
   })
   .superRefine((env, ctx) => {
     const orphan = (name: string, token: string) =>
@@ -55,6 +57,7 @@ const envSchema = z
       if (env.DISCORD_API_BASE !== undefined) orphan('DISCORD_API_BASE', 'DISCORD_TOKEN');
     }
     if (env.TELEGRAM_BOT_TOKEN === undefined && env.TELEGRAM_API_ROOT !== undefined) orphan('TELEGRAM_API_ROOT', 'TELEGRAM_BOT_TOKEN');
+    if (env.REDIS_URL === undefined && (env.REDIS_CLUSTER === 'true' || env.REDIS_CLUSTER === '1')) orphan('REDIS_CLUSTER', 'REDIS_URL');
     if (campaignList(env.COCREATE_CAMPAIGNS).length === 0) {
       ctx.addIssue({ code: 'custom', path: ['COCREATE_CAMPAIGNS'], message: 'expected one or more campaign files separated by commas' });
     }
@@ -63,6 +66,8 @@ const envSchema = z
     ...(env.COCREATE_LOCALE === undefined ? {} : { locale: env.COCREATE_LOCALE }),
     campaigns: campaignList(env.COCREATE_CAMPAIGNS),
     ...(env.REDIS_URL === undefined ? {} : { redisUrl: env.REDIS_URL }),
+    redisCluster: env.REDIS_CLUSTER === 'true' || env.REDIS_CLUSTER === '1',
+    redisPrefix: env.COCREATE_REDIS_PREFIX,
     ...(env.DISCORD_TOKEN === undefined
       ? {}
       : {

@@ -138,3 +138,55 @@ describe('cocreate run (the local terminal chat)', () => {
     expect(r.stdout).not.toMatch(/at .*\.ts:\d+/);
   });
 });
+
+describe('the command line on Redis', () => {
+  const url = process.env['REDIS_URL'] ?? 'redis://127.0.0.1:6379';
+  const prefix = `test:cli:${process.pid}:${Date.now().toString(36)}:`;
+  const env = { REDIS_URL: url, COCREATE_REDIS_PREFIX: prefix };
+
+  afterAll(async () => {
+    const { Redis } = await import('ioredis');
+    const redis = new Redis(url);
+    const keys: string[] = [];
+    let cursor = '0';
+    do {
+      const [next, batch] = await redis.scan(cursor, 'MATCH', `${prefix}*`, 'COUNT', 1000);
+      cursor = next;
+      keys.push(...batch);
+    } while (cursor !== '0');
+    if (keys.length) await redis.unlink(...keys);
+    redis.disconnect();
+  });
+
+  it('simulates against Redis, then results and recount read it there', () => {
+    const sim = cocreate(['simulate', 'campaigns/danone-michalak.yaml', '--fans', '500', '--redis', url, '--json'], { env: { COCREATE_REDIS_PREFIX: prefix } });
+    expect(sim.stderr).toBe('');
+    expect(sim.code).toBe(0);
+    const simulated = JSON.parse(sim.stdout);
+    const results = cocreate(['results', 'danone-michalak'], { env });
+    expect(results.code).toBe(0);
+    expect(JSON.parse(results.stdout)).toEqual(simulated);
+    const recount = cocreate(['recount', 'danone-michalak'], { env });
+    expect(recount.stdout).toMatch(/^flavour: \d+ ballots, ok$/m);
+    expect(recount.code).toBe(0);
+    // a second simulation would clobber a campaign that may be live: refused
+    const again = cocreate(['simulate', 'campaigns/danone-michalak.yaml', '--fans', '10', '--redis', url], { env: { COCREATE_REDIS_PREFIX: prefix } });
+    expect(again.code).toBe(1);
+    expect(again.stderr).toMatch(/already has state in this Redis/);
+  });
+
+  it('runs the local chat on Redis and delivers the announcements before it stops', () => {
+    const r = cocreate(['run', '--from-now', 'campaigns/crunch-super-social-movie.yaml'], {
+      env, input: ['/as lea manager', '/advance cult-line', '/quit', ''].join('\n'),
+    });
+    expect(r.stderr).toBe('');
+    expect(r.code).toBe(0);
+    expect(r.stdout.match(/📣/g)?.length).toBe(8); // seven categories open, one moves to its shortlist
+  });
+
+  it('says clearly when Redis cannot be reached', () => {
+    const r = cocreate(['results', 'danone-michalak'], { env: { REDIS_URL: 'redis://127.0.0.1:1' } });
+    expect(r.code).toBe(1);
+    expect(r.stderr).toMatch(/^cocreate: cannot connect to Redis at redis:\/\/127\.0\.0\.1:1/);
+  });
+});

@@ -1,4 +1,4 @@
-import { Redis, type RedisOptions } from 'ioredis';
+import { Cluster, Redis, type RedisOptions } from 'ioredis';
 
 /**
  * The ioredis options the Redis store needs, so that "the store cannot confirm" surfaces as a
@@ -66,4 +66,40 @@ export async function createRedisConnection(url: string, options: Omit<RedisOpti
 
 function redactUrl(url: string): string {
   return url.replace(/\/\/[^@/]*@/, '//***@');
+}
+
+/**
+ * Connects to a Redis Cluster through one or more seed nodes (`redis://host:port` URLs), with
+ * FAIL_FAST_OPTIONS for every node, and resolves once the cluster is ready; rejects, leaving
+ * nothing behind, if it cannot be reached.
+ */
+export async function createClusterConnection(seeds: readonly string[], options: Omit<RedisOptions, 'replyMapping'> = {}): Promise<Cluster> {
+  // The cluster client reconnects nodes itself (clusterRetryStrategy below).
+  const { retryStrategy: _perNode, enableOfflineQueue: _offline, ...redisOptions } = { ...FAIL_FAST_OPTIONS, ...options };
+  const nodes = seeds.map((seed) => {
+    const u = new URL(seed);
+    return { host: u.hostname, port: Number(u.port || 6379) };
+  });
+  const first = new URL(seeds[0] ?? 'redis://127.0.0.1:6379');
+  const auth = first.password ? { password: decodeURIComponent(first.password), ...(first.username ? { username: decodeURIComponent(first.username) } : {}) } : {};
+  const cluster = new Cluster(nodes, {
+    lazyConnect: true,
+    enableOfflineQueue: false,
+    clusterRetryStrategy: () => null,
+    redisOptions: { ...redisOptions, ...auth, replyMapping: 'legacy' },
+  });
+  let cause: unknown;
+  const remember = (error: unknown): void => void (cause = error);
+  cluster.on('error', remember);
+  try {
+    await cluster.connect();
+  } catch (error) {
+    cause ??= error;
+    cluster.disconnect();
+    throw new Error(`cannot connect to the Redis Cluster at ${seeds.map(redactUrl).join(', ')}: ${(cause as Error).message}`, { cause });
+  } finally {
+    cluster.off('error', remember);
+  }
+  cluster.options.clusterRetryStrategy = (attempt: number) => Math.min(100 * 2 ** attempt, 2_000);
+  return cluster;
 }
