@@ -49,19 +49,25 @@ export async function createRedisConnection(url: string, options: Omit<RedisOpti
   const { retryStrategy, ...rest } = { ...FAIL_FAST_OPTIONS, ...options };
   // No retries for the first attempt: a failed start ends the client instead of leaving it retrying.
   const redis = new Redis(url, { ...rest, retryStrategy: () => null, lazyConnect: true, replyMapping: 'legacy' });
-  let cause: unknown;
-  const remember = (error: unknown): void => void (cause = error);
-  redis.on('error', remember);
-  try {
-    await redis.connect();
-  } catch (error) {
-    cause ??= error;
-    throw new Error(`cannot connect to Redis at ${redactUrl(url)}: ${(cause as Error).message}`, { cause });
-  } finally {
-    redis.off('error', remember);
-  }
+  await connectOnce(redis, `Redis at ${redactUrl(url)}`);
   redis.options.retryStrategy = retryStrategy;
   return redis;
+}
+
+/** The first connection attempt; on failure the client is ended and the cause reported. */
+async function connectOnce(client: Redis | Cluster, what: string): Promise<void> {
+  let cause: unknown;
+  const remember = (error: unknown): void => void (cause = error);
+  client.on('error', remember);
+  try {
+    await client.connect();
+  } catch (error) {
+    cause ??= error;
+    if (client.status !== 'end') client.disconnect();
+    throw new Error(`cannot connect to ${what}: ${(cause as Error).message}`, { cause });
+  } finally {
+    client.off('error', remember);
+  }
 }
 
 function redactUrl(url: string): string {
@@ -88,18 +94,7 @@ export async function createClusterConnection(seeds: readonly string[], options:
     clusterRetryStrategy: () => null,
     redisOptions: { ...redisOptions, ...auth, replyMapping: 'legacy' },
   });
-  let cause: unknown;
-  const remember = (error: unknown): void => void (cause = error);
-  cluster.on('error', remember);
-  try {
-    await cluster.connect();
-  } catch (error) {
-    cause ??= error;
-    cluster.disconnect();
-    throw new Error(`cannot connect to the Redis Cluster at ${seeds.map(redactUrl).join(', ')}: ${(cause as Error).message}`, { cause });
-  } finally {
-    cluster.off('error', remember);
-  }
+  await connectOnce(cluster, `the Redis Cluster at ${seeds.map(redactUrl).join(', ')}`);
   cluster.options.clusterRetryStrategy = (attempt: number) => Math.min(100 * 2 ** attempt, 2_000);
   return cluster;
 }
