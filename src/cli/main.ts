@@ -17,6 +17,7 @@ import type { MemoryCampaignStore } from '../stores/memory/store';
 import { readdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { simulate } from './simulate';
+import { startPlatforms, type RunningPlatform } from './platforms';
 import { resultsCsv, winnersTable } from './format';
 
 const USAGE = `Usage: cocreate <command> [options]
@@ -105,9 +106,6 @@ function environment() {
 async function run(rest: readonly string[]): Promise<number> {
   const { positionals, values } = args(rest, { 'from-now': { type: 'boolean' } });
   const env = environment();
-  if (env.config.discord || env.config.telegram) {
-    throw new CliError('A Discord or Telegram token is set, but the platform adapters are not part of this version yet: unset them to use the local terminal chat.');
-  }
   const files = positionals.length > 0 ? positionals : env.config.campaigns;
   const clock = new SystemClock();
   let specs = await loadSpecs(files);
@@ -121,21 +119,35 @@ async function run(rest: readonly string[]): Promise<number> {
   if (embedded && !values['from-now']) {
     for (const spec of specs) await loadState(embedded.store, spec.id, statePath(spec.id, env.config.dataDir));
   }
-  const chat = new LocalChat({
+  // The platforms whose token is set; the local terminal chat when there is none.
+  let platforms: RunningPlatform[];
+  try {
+    platforms = await startPlatforms({
+      engine: runtime.engine, campaigns: specs, outbox: runtime.outbox, config: env.config,
+      log: (line) => process.stderr.write(`cocreate: ${line}\n`),
+    });
+  } catch (error) {
+    await runtime.close();
+    throw new CliError((error as Error).message);
+  }
+  const chat = platforms.length > 0 ? null : new LocalChat({
     engine: runtime.engine, campaigns: specs, input: process.stdin, output: process.stdout,
     ...(env.config.locale ? { locale: env.config.locale } : {}),
   });
-  runtime.outbox.register('local', chat.deliver, chat.targets);
+  if (chat) runtime.outbox.register('local', chat.deliver, chat.targets);
   await runtime.engine.start();
   let stopping: Promise<void> | undefined;
   const stop = () => (stopping ??= (async () => {
+    await Promise.allSettled(platforms.map((p) => p.stop()));
     if (embedded) for (const spec of specs) await saveState(embedded.store, spec, statePath(spec.id, env.config.dataDir));
     await runtime.close();
   })());
-  process.once('SIGINT', () => { void stop().then(() => process.exit(0)); });
-  process.once('SIGTERM', () => { void stop().then(() => process.exit(0)); });
-  chat.start();
-  await chat.closed;
+  const signalled = new Promise<void>((resolve) => {
+    process.once('SIGINT', () => resolve());
+    process.once('SIGTERM', () => resolve());
+  });
+  if (chat) chat.start();
+  await Promise.race([chat ? chat.closed : new Promise<never>(() => {}), signalled]);
   await stop();
   return 0;
 }
