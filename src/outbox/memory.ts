@@ -1,6 +1,6 @@
 import type { CampaignEvent } from '../engine/events';
 import type { Platform } from '../engine/model';
-import type { Deliver, DeliveryTarget, Outbox } from '../ports/outbox';
+import { RateLimitedError, type Deliver, type DeliveryTarget, type Outbox } from '../ports/outbox';
 
 /** A delivery that failed `maxAttempts` times in a row; the outbox moves on to the target's next event. */
 export interface DeliveryFailure {
@@ -144,6 +144,12 @@ export class MemoryOutbox implements Outbox {
         await this.platforms.get(target.platform)!.deliver(event, target);
         return;
       } catch (error) {
+        // "Too many requests": wait as long as the platform asked, without counting an attempt.
+        if (error instanceof RateLimitedError) {
+          attempt--;
+          await this.sleep(error.retryAfterMs);
+          continue;
+        }
         if (attempt >= this.maxAttempts) {
           this.onGiveUp({ event, target, attempts: attempt, error });
           return;

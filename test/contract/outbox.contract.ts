@@ -4,7 +4,7 @@
  */
 import type { CampaignEvent } from '../../src/engine/events';
 import type { Platform } from '../../src/engine/model';
-import type { DeliveryTarget, Outbox } from '../../src/ports/outbox';
+import { RateLimitedError, type DeliveryTarget, type Outbox } from '../../src/ports/outbox';
 
 export interface OutboxHarnessOptions {
   /** Attempts per (event, target) before the implementation gives up. */
@@ -151,6 +151,20 @@ export function describeOutboxContract(name: string, factory: (options: OutboxHa
       await outbox.idle();
       expect(delivered).toEqual([{ event: 'e1', to: 'discord/g/1' }]);
       expect(gaveUp).toEqual([]);
+    });
+
+    it('waits retry_after on a rate-limited delivery, without counting it as a failed attempt', async () => {
+      const tried: number[] = [];
+      outbox.register('telegram', async () => {
+        tried.push(Date.now());
+        if (tried.length <= 4) throw new RateLimitedError(150); // more 429s than maxAttempts (3)
+        delivered.push({ event: 'e1', to: 'telegram/-1' });
+      }, (campaignId) => (campaignId === campaign('a') ? [{ platform: 'telegram', channel: '-1' }] : []));
+      await outbox.enqueue([event('e1')]);
+      await outbox.idle();
+      expect(delivered).toEqual([{ event: 'e1', to: 'telegram/-1' }]);
+      expect(gaveUp).toEqual([]);
+      for (let i = 1; i < tried.length; i++) expect(tried[i]! - tried[i - 1]!).toBeGreaterThanOrEqual(140);
     });
 
     it('gives up after maxAttempts, reports it, and goes on with the next events', async () => {
