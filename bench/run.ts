@@ -1,6 +1,8 @@
 /**
  * `npm run bench`: figures, not tests. Prints them and writes them to BENCHMARKS.md with the
- * machine and the command. Options: --ballots N (default 1000000), --no-write.
+ * machine and the command: the memory-store section, then the Redis section (bench/redis.ts,
+ * on private redis-servers it starts and stops). Options: --ballots N (default 1000000),
+ * --only memory|redis, --no-write.
  */
 import { cpus, totalmem, type as osType, release } from 'node:os';
 import { readFile, writeFile } from 'node:fs/promises';
@@ -8,6 +10,7 @@ import { performance } from 'node:perf_hooks';
 import { parseArgs } from 'node:util';
 import { VirtualClock } from '../src/clock/virtual';
 import { embeddedRuntime } from '../src/cli/runtime';
+import { benchRedis, redisSection } from './redis';
 import type { Actor, CampaignSpec, CategorySpec, VoteRule } from '../src/engine/model';
 
 const HOUR = 3_600_000;
@@ -87,14 +90,23 @@ function machine(): string {
 }
 
 async function main(): Promise<void> {
-  const { values } = parseArgs({ options: { ballots: { type: 'string' }, 'no-write': { type: 'boolean' } } });
+  const { values } = parseArgs({ options: { ballots: { type: 'string' }, 'no-write': { type: 'boolean' }, only: { type: 'string' } } });
   const ballots = Number(values.ballots ?? 1_000_000);
+  const only = values.only;
+  if (only !== undefined && only !== 'memory' && only !== 'redis') throw new Error(`--only takes memory or redis, not ${only}`);
+  const command = `npm run bench${values.ballots || only ? ' --' : ''}${only ? ` --only ${only}` : ''}${values.ballots ? ` --ballots ${ballots}` : ''}`;
+  const date = new Date().toISOString().slice(0, 10);
+  const write = !values['no-write'];
+  if (only !== 'redis') await publish('memory', await memorySection(ballots, command), write);
+  if (only !== 'memory') await publish('redis', redisSection(await benchRedis({ ballots }), { machine: machine(), command, date }), write);
+}
+
+async function memorySection(ballots: number, command: string): Promise<string> {
   const runs = [
     await benchMethod('single choice', { method: 'single', allowChange: true }, ballots),
     await benchMethod('approval (≤2 choices)', { method: 'approval', maxChoices: 2, allowChange: true }, ballots),
     await benchMethod('ranked (counted at reveal from raw ballots)', { method: 'ranked', allowChange: true }, ballots),
   ];
-  const command = `npm run bench${values.ballots ? ` -- --ballots ${ballots}` : ''}`;
   const lines = [
     '<!-- bench:memory -->',
     '## Engine on the embedded memory store',
@@ -113,13 +125,17 @@ async function main(): Promise<void> {
     'instant-runoff over the raw ballots, as documented.',
     '<!-- /bench:memory -->',
   ];
-  const section = lines.join('\n');
+  return lines.join('\n');
+}
+
+/** Prints a section and, when `write`, puts it between its markers in BENCHMARKS.md (replacing the old one). */
+async function publish(name: 'memory' | 'redis', section: string, write: boolean): Promise<void> {
   process.stdout.write(`${section}\n`);
-  if (values['no-write']) return;
+  if (!write) return;
   let doc = '# Benchmarks\n\nFigures written by `npm run bench`. Each section names its machine and command.\n';
   try { doc = await readFile('BENCHMARKS.md', 'utf8'); } catch { /* first run */ }
-  const re = /<!-- bench:memory -->[\s\S]*?<!-- \/bench:memory -->/;
-  doc = re.test(doc) ? doc.replace(re, section) : `${doc.trimEnd()}\n\n${section}\n`;
+  const re = new RegExp(`<!-- bench:${name} -->[\\s\\S]*?<!-- /bench:${name} -->`);
+  doc = re.test(doc) ? doc.replace(re, () => section) : `${doc.trimEnd()}\n\n${section}\n`;
   await writeFile('BENCHMARKS.md', doc);
   process.stdout.write('\nwritten to BENCHMARKS.md\n');
 }
