@@ -19,6 +19,7 @@ import { join } from 'node:path';
 import { simulate } from './simulate';
 import { startPlatforms, type RunningPlatform } from './platforms';
 import { resultsCsv, winnersTable } from './format';
+import { discordCommand } from './discord';
 
 const USAGE = `Usage: cocreate <command> [options]
 
@@ -28,6 +29,7 @@ const USAGE = `Usage: cocreate <command> [options]
                                           play the whole campaign in virtual time with a synthetic crowd
   results ID [--format json|csv]          the results of a campaign from the store
   recount ID                              recount every tally from the raw ballots; exit 1 if any differs
+  discord register-commands [--guild ID]  register the Discord slash commands (on one server, else globally)
 
 Options of run:
   --from-now    shift the campaign's schedule so that its first phase opens now (to try a past campaign)
@@ -48,6 +50,7 @@ export async function main(argv: readonly string[]): Promise<number> {
     case 'simulate': return simulateCommand(rest);
     case 'results': return results(rest);
     case 'recount': return recount(rest);
+    case 'discord': return discordCommand(rest);
     case undefined: case 'help': case '--help': case '-h':
       process.stdout.write(USAGE);
       return command === undefined ? 2 : 0;

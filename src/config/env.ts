@@ -44,6 +44,9 @@ const envSchema = z
     DISCORD_API_BASE: optional(url(['http:', 'https:'], 'https://discord.com/api')),
     TELEGRAM_BOT_TOKEN: optional(z.string()),
     TELEGRAM_API_ROOT: optional(url(['http:', 'https:'], 'https://api.telegram.org')),
+    TELEGRAM_WEBHOOK_URL: optional(url(['https:'], 'https://bot.example.org/telegram')),
+    TELEGRAM_WEBHOOK_SECRET: optional(z.string().regex(/^[A-Za-z0-9_-]{1,256}$/, 'expected 1 to 256 characters among A-Z, a-z, 0-9, _ and -')),
+    TELEGRAM_WEBHOOK_PORT: z.preprocess(unsetIfBlank, z.coerce.number().int().min(1).max(65535).default(8443)),
     LOG_LEVEL: z.preprocess(unsetIfBlank, z.enum(LOG_LEVELS).default('info')),
     COCREATE_DATA_DIR: z.preprocess(unsetIfBlank, z.string().default('.cocreate')),
     REDIS_CLUSTER: z.preprocess(unsetIfBlank, z.enum(['true', 'false', '1', '0']).default('false')),
@@ -56,7 +59,16 @@ const envSchema = z
       if (env.DISCORD_APPLICATION_ID !== undefined) orphan('DISCORD_APPLICATION_ID', 'DISCORD_TOKEN');
       if (env.DISCORD_API_BASE !== undefined) orphan('DISCORD_API_BASE', 'DISCORD_TOKEN');
     }
-    if (env.TELEGRAM_BOT_TOKEN === undefined && env.TELEGRAM_API_ROOT !== undefined) orphan('TELEGRAM_API_ROOT', 'TELEGRAM_BOT_TOKEN');
+    if (env.TELEGRAM_BOT_TOKEN === undefined) {
+      if (env.TELEGRAM_API_ROOT !== undefined) orphan('TELEGRAM_API_ROOT', 'TELEGRAM_BOT_TOKEN');
+      if (env.TELEGRAM_WEBHOOK_URL !== undefined) orphan('TELEGRAM_WEBHOOK_URL', 'TELEGRAM_BOT_TOKEN');
+    }
+    if (env.TELEGRAM_WEBHOOK_URL !== undefined && env.TELEGRAM_WEBHOOK_SECRET === undefined) {
+      ctx.addIssue({ code: 'custom', path: ['TELEGRAM_WEBHOOK_SECRET'], message: 'is required with TELEGRAM_WEBHOOK_URL: Telegram sends it back with every update, so that nobody else can post updates to the webhook' });
+    }
+    if (env.TELEGRAM_WEBHOOK_URL === undefined && env.TELEGRAM_WEBHOOK_SECRET !== undefined) {
+      ctx.addIssue({ code: 'custom', path: ['TELEGRAM_WEBHOOK_SECRET'], message: 'is set but TELEGRAM_WEBHOOK_URL is not: set TELEGRAM_WEBHOOK_URL for webhook mode, or unset TELEGRAM_WEBHOOK_SECRET for long polling' });
+    }
     if (env.REDIS_URL === undefined && (env.REDIS_CLUSTER === 'true' || env.REDIS_CLUSTER === '1')) orphan('REDIS_CLUSTER', 'REDIS_URL');
     if (campaignList(env.COCREATE_CAMPAIGNS).length === 0) {
       ctx.addIssue({ code: 'custom', path: ['COCREATE_CAMPAIGNS'], message: 'expected one or more campaign files separated by commas' });
@@ -79,7 +91,15 @@ const envSchema = z
         }),
     ...(env.TELEGRAM_BOT_TOKEN === undefined
       ? {}
-      : { telegram: { token: env.TELEGRAM_BOT_TOKEN, ...(env.TELEGRAM_API_ROOT === undefined ? {} : { apiRoot: env.TELEGRAM_API_ROOT }) } }),
+      : {
+          telegram: {
+            token: env.TELEGRAM_BOT_TOKEN,
+            ...(env.TELEGRAM_API_ROOT === undefined ? {} : { apiRoot: env.TELEGRAM_API_ROOT }),
+            ...(env.TELEGRAM_WEBHOOK_URL === undefined || env.TELEGRAM_WEBHOOK_SECRET === undefined
+              ? {}
+              : { webhook: { url: env.TELEGRAM_WEBHOOK_URL, secret: env.TELEGRAM_WEBHOOK_SECRET, port: env.TELEGRAM_WEBHOOK_PORT } }),
+          },
+        }),
     logLevel: env.LOG_LEVEL,
     dataDir: env.COCREATE_DATA_DIR,
   }));

@@ -18,7 +18,7 @@ export const MAX_PROPOSAL_LENGTH = 1000;
 export const MAX_CANDIDATES = 25;
 
 const DISCORD_ID = /^\d{1,20}$/;
-const TELEGRAM_USER = /^\d{1,20}$/;
+const TELEGRAM_USER = /^(\d{1,20}|admins)$/;
 const TELEGRAM_CHAT = /^-?\d{1,20}$/;
 
 /** A string schema that adds one plain-English issue when `problem` names one. */
@@ -62,7 +62,8 @@ const id = checkedString(idProblem);
 const instant = fromParsed(parseInstant);
 const duration = fromParsed(parseDuration);
 const discordId = platformId(DISCORD_ID, 'a Discord id (digits only, in quotes), such as "123456789012345678"');
-const telegramUser = platformId(TELEGRAM_USER, 'a Telegram user id (digits only, in quotes), such as "123456789"');
+/** A Telegram user id, or `admins`: every administrator of the campaign's Telegram chats. */
+const telegramUser = platformId(TELEGRAM_USER, 'a Telegram user id (digits only, in quotes), such as "123456789", or "admins" for the administrators of the chat');
 const telegramChat = platformId(TELEGRAM_CHAT, 'a Telegram chat id (digits, negative for groups and channels, in quotes), such as "-1001234567890"');
 
 const channelsSchema = z.strictObject({

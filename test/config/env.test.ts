@@ -72,6 +72,44 @@ describe('run environment', () => {
     });
   });
 
+  it('turns on Telegram webhook mode with a URL and its secret, on port 8443 unless told', () => {
+    expect(loadEnv({ TELEGRAM_BOT_TOKEN: '123:abc', TELEGRAM_WEBHOOK_URL: 'https://bot.example.org/telegram', TELEGRAM_WEBHOOK_SECRET: 's3cret_-X' })).toMatchObject({
+      ok: true,
+      config: { telegram: { token: '123:abc', webhook: { url: 'https://bot.example.org/telegram', secret: 's3cret_-X', port: 8443 } } },
+    });
+    expect(loadEnv({ TELEGRAM_BOT_TOKEN: 't', TELEGRAM_WEBHOOK_URL: 'https://bot.example.org/tg', TELEGRAM_WEBHOOK_SECRET: 'x', TELEGRAM_WEBHOOK_PORT: '8080' }))
+      .toMatchObject({ ok: true, config: { telegram: { webhook: { port: 8080 } } } });
+    // Without a webhook URL: long polling, no webhook settings at all.
+    expect(loadEnv({ TELEGRAM_BOT_TOKEN: 't', TELEGRAM_WEBHOOK_URL: '', TELEGRAM_WEBHOOK_SECRET: '' })).toMatchObject({ ok: true, config: { telegram: { token: 't' } } });
+    const polling = loadEnv({ TELEGRAM_BOT_TOKEN: 't' });
+    expect(polling.ok && polling.config.telegram).toEqual({ token: 't' });
+  });
+
+  it('refuses a Telegram webhook without its secret, over plain http, or with a bad secret or port', () => {
+    expect(loadEnv({ TELEGRAM_BOT_TOKEN: 't', TELEGRAM_WEBHOOK_URL: 'https://bot.example.org/telegram' })).toEqual({
+      ok: false,
+      problems: ['TELEGRAM_WEBHOOK_SECRET: is required with TELEGRAM_WEBHOOK_URL: Telegram sends it back with every update, so that nobody else can post updates to the webhook'],
+    });
+    const bad = loadEnv({ TELEGRAM_BOT_TOKEN: 't', TELEGRAM_WEBHOOK_URL: 'http://bot.example.org/telegram', TELEGRAM_WEBHOOK_SECRET: 'no spaces allowed', TELEGRAM_WEBHOOK_PORT: '70000' });
+    expect(bad).toEqual({
+      ok: false,
+      problems: [
+        'TELEGRAM_WEBHOOK_URL: expected a URL starting with https://, such as https://bot.example.org/telegram',
+        'TELEGRAM_WEBHOOK_SECRET: expected 1 to 256 characters among A-Z, a-z, 0-9, _ and -',
+        expect.stringMatching(/^TELEGRAM_WEBHOOK_PORT: /),
+      ],
+    });
+    expect(JSON.stringify(bad)).not.toContain('no spaces allowed');
+    expect(loadEnv({ TELEGRAM_WEBHOOK_URL: 'https://bot.example.org/telegram', TELEGRAM_WEBHOOK_SECRET: 'x' })).toEqual({
+      ok: false,
+      problems: ['TELEGRAM_WEBHOOK_URL: is set but TELEGRAM_BOT_TOKEN is not: set TELEGRAM_BOT_TOKEN to run on that platform, or unset TELEGRAM_WEBHOOK_URL'],
+    });
+    expect(loadEnv({ TELEGRAM_BOT_TOKEN: 't', TELEGRAM_WEBHOOK_SECRET: 'x' })).toEqual({
+      ok: false,
+      problems: ['TELEGRAM_WEBHOOK_SECRET: is set but TELEGRAM_WEBHOOK_URL is not: set TELEGRAM_WEBHOOK_URL for webhook mode, or unset TELEGRAM_WEBHOOK_SECRET for long polling'],
+    });
+  });
+
   it('refuses a campaign list with no file in it', () => {
     expect(loadEnv({ COCREATE_CAMPAIGNS: ' , ,' })).toEqual({ ok: false, problems: ['COCREATE_CAMPAIGNS: expected one or more campaign files separated by commas'] });
   });
