@@ -32,7 +32,7 @@ describe('message catalogs', () => {
   });
 
   it('says what to do when nothing could be saved', () => {
-    expect(t('en', 'store.unavailable')).toBe('We could not record that right now; nothing was saved — please try again in a moment.');
+    expect(t('en', 'store.unavailable')).toBe('We could not confirm that right now. Please try again in a moment: trying again is safe, nothing is ever counted twice.');
     expect(t('fr', 'store.unavailable')).toMatch(/réessaie/);
   });
 });

@@ -115,7 +115,7 @@ describe('the Telegram adapter', () => {
     await adapter.deliver(event({ kind: 'shortlist.published', items: [], endsAt: 0 }), target);
     const ballot = fake.messagesIn(group)[0]!;
     const answer = await fake.waitForAnswer(fake.press(fake.user(5, 'Eve'), ballot, 'v:0:0:1'));
-    expect(answer).toEqual({ text: 'We could not record that right now; nothing was saved — please try again in a moment.', show_alert: true });
+    expect(answer).toEqual({ text: 'We could not confirm that right now. Please try again in a moment: trying again is safe, nothing is ever counted twice.', show_alert: true });
     // An update that fails (its reply is refused) is logged, and never sets the exit code.
     fake.failNext('sendMessage', 400, 'Bad Request: chat not found');
     engine.answer = () => ({ ok: true, type: 'status', title: 'Demo', roles: ['fan'], categories: [] });
