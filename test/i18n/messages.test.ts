@@ -31,9 +31,9 @@ describe('message catalogs', () => {
     }
   });
 
-  it('says what to do when nothing could be saved', () => {
+  it('tells the fan to try again, safely, when the store could not confirm', () => {
     expect(t('en', 'store.unavailable')).toBe('We could not confirm that right now. Please try again in a moment: trying again is safe, nothing is ever counted twice.');
-    expect(t('fr', 'store.unavailable')).toMatch(/réessaie/);
+    expect(t('fr', 'store.unavailable')).toMatch(/réessayer sans crainte/);
   });
 });
 
