@@ -20,9 +20,8 @@ import { Cluster, Redis, type RedisOptions } from 'ioredis';
  *   (docs: PLATFORMS.md, "Redis, ioredis and BullMQ facts").
  *
  * After a Redis restart (or SCRIPT FLUSH) the script cache is empty: scripts registered with
- * `defineCommand` go as EVAL on each new socket and fall back to EVAL on NOSCRIPT, and the
- * store sends again, that way, any batched ballot whose bare EVALSHA met NOSCRIPT (it did not
- * run). Nothing to configure.
+ * `defineCommand` (batched ballots included) go as EVAL on each new socket and fall back to
+ * EVAL on NOSCRIPT (which means the script did not run). Nothing to configure.
  *
  * BullMQ workers want a copy of their own (`maxRetriesPerRequest: null`, the offline queue, no
  * `commandTimeout`). For a Redis Cluster, pass these options as `redisOptions`, plus

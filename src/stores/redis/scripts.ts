@@ -1,7 +1,8 @@
 /**
- * Loads the Lua scripts of the Redis store (one per file, `lua/<name>-<numberOfKeys>.lua`)
- * and registers them on an ioredis client with `defineCommand`, under a versioned name, so
- * that two versions of cocreate sharing a client (or a Redis) never run each other's script.
+ * Loads the Lua scripts of the Redis store (one per file, `lua/<name>-<numberOfKeys>.lua`, or
+ * `lua/<name>-N.lua` for a script whose number of keys varies from call to call) and registers
+ * them on an ioredis client with `defineCommand`, under a versioned name, so that two versions
+ * of cocreate sharing a client (or a Redis) never run each other's script.
  *
  * A line `--- @include "includes/<file>"` is replaced by that file (once per script, however
  * many files include it); `--- @include "codes"` by the table `Code` built from ScriptCode.
@@ -9,11 +10,11 @@
 import { createHash } from 'node:crypto';
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { ChainableCommander, Cluster, Redis } from 'ioredis';
+import type { Cluster, Redis } from 'ioredis';
 import { ScriptCode } from './codes';
 
 const LUA_DIR = join(__dirname, 'lua');
-const FILE = /^([a-z-]+)-(\d+)\.lua$/;
+const FILE = /^([a-z-]+)-(\d+|N)\.lua$/;
 const INCLUDE = /^--- @include "([^"]+)"\s*$/gm;
 
 export type ScriptName =
@@ -27,6 +28,7 @@ export type ScriptName =
   | 'shortlistAdd'
   | 'shortlistRemove'
   | 'castBallot'
+  | 'castBallots'
   | 'scanBallots'
   | 'transition'
   | 'retime'
@@ -36,7 +38,8 @@ export interface LuaScript {
   readonly name: ScriptName;
   /** The name it is registered under: `cocreate:<name>:<first 10 hex of its sha1>`. */
   readonly command: string;
-  readonly numberOfKeys: number;
+  /** null for a `-N` script: each call passes its own keys, their number first (ioredis adds it). */
+  readonly numberOfKeys: number | null;
   readonly lua: string;
   /** SHA1 of `lua`: what EVALSHA takes. */
   readonly sha: string;
@@ -56,7 +59,8 @@ export function luaScripts(): ReadonlyMap<ScriptName, LuaScript> {
     const name = match[1]!.replace(/-([a-z])/g, (_, c: string) => c.toUpperCase()) as ScriptName;
     const lua = resolveIncludes(readFileSync(join(LUA_DIR, file), 'utf8'), new Set());
     const sha = createHash('sha1').update(lua).digest('hex');
-    scripts.set(name, { name, command: `cocreate:${name}:${sha.slice(0, 10)}`, numberOfKeys: Number(match[2]), lua, sha });
+    const numberOfKeys = match[2] === 'N' ? null : Number(match[2]);
+    scripts.set(name, { name, command: `cocreate:${name}:${sha.slice(0, 10)}`, numberOfKeys, lua, sha });
   }
   loaded = scripts;
   return scripts;
@@ -65,41 +69,28 @@ export function luaScripts(): ReadonlyMap<ScriptName, LuaScript> {
 /** Registers every script on the client (idempotent); EVALSHA falls back to EVAL on NOSCRIPT. */
 export function defineScripts(client: Redis | Cluster): void {
   for (const { command, numberOfKeys, lua } of luaScripts().values()) {
-    if (!(command in client)) client.defineCommand(command, { numberOfKeys, lua });
+    if (!(command in client)) client.defineCommand(command, numberOfKeys === null ? { lua } : { numberOfKeys, lua });
   }
 }
 
-/** Runs a script on a client; `defineScripts` must have run on it. Resolves with its reply. */
-export function runScript(client: Redis | Cluster, name: ScriptName, keys: readonly string[], args: readonly (string | number)[]): Promise<unknown> {
-  return scriptCall(client, name, keys).call(client, ...keys, ...args) as Promise<unknown>;
-}
-
 /**
- * Queues a bare EVALSHA of a script on a pipeline (cheaper than the defined command on the hot
- * path). Its reply is a NOSCRIPT error when Redis does not have the script (a fresh or
- * restarted Redis): nothing ran, and `runScript` may send it again (it falls back to EVAL).
+ * Runs a script on a client; `defineScripts` must have run on it. Resolves with its reply.
+ * It goes as EVALSHA (as EVAL the first time on a connection); when Redis answers NOSCRIPT
+ * (a fresh or restarted Redis, SCRIPT FLUSH: the script did not run) ioredis sends it again as
+ * EVAL, so a call runs once whether or not Redis had the script.
  */
-export function queueEvalsha(pipeline: ChainableCommander, name: ScriptName, keys: readonly string[], args: readonly (string | number)[]): void {
+export function runScript(client: Redis | Cluster, name: ScriptName, keys: readonly string[], args: readonly (string | number)[]): Promise<unknown> {
   const script = scriptOf(name, keys);
-  pipeline.evalsha(script.sha, script.numberOfKeys, ...keys, ...args);
-}
-
-/** Whether a script's error means Redis did not have the script (so it did not run). */
-export function isNoScript(error: unknown): boolean {
-  return error instanceof Error && error.message.startsWith('NOSCRIPT');
-}
-
-function scriptCall(target: Redis | Cluster, name: ScriptName, keys: readonly string[]): ScriptCall {
-  const { command } = scriptOf(name, keys);
-  const call = (target as unknown as Record<string, ScriptCall | undefined>)[command];
-  if (!call) throw new Error(`Lua script ${command} is not defined on this client`);
-  return call;
+  const call = (client as unknown as Record<string, ScriptCall | undefined>)[script.command];
+  if (!call) throw new Error(`Lua script ${script.command} is not defined on this client`);
+  if (script.numberOfKeys === null) return call.call(client, keys.length, ...keys, ...args) as Promise<unknown>;
+  return call.call(client, ...keys, ...args) as Promise<unknown>;
 }
 
 function scriptOf(name: ScriptName, keys: readonly string[]): LuaScript {
   const script = luaScripts().get(name);
   if (!script) throw new Error(`no Lua script ${name} in ${LUA_DIR}`);
-  if (keys.length !== script.numberOfKeys) throw new Error(`${name} takes ${script.numberOfKeys} keys, got ${keys.length}`);
+  if (script.numberOfKeys !== null && keys.length !== script.numberOfKeys) throw new Error(`${name} takes ${script.numberOfKeys} keys, got ${keys.length}`);
   return script;
 }
 

@@ -2,7 +2,8 @@
   One ballot per fan per category (DESIGN invariant 5) with the incremental tally
   (invariant 6), gated, in one step. Every choice must be on the category's shortlist. A
   second ballot is refused unless changes are allowed; then it replaces the first and the
-  first one's choices leave the tally.
+  first one's choices leave the tally. The rules are includes/castBallot.lua, shared with
+  cast-ballots-N.lua (many ballots of a category in one call).
 
   Ballots live in small hashes (buckets) so that they stay listpack-encoded; the caller picks
   the fan's bucket (a hash of voterKey), so one fan always lands in the same one.
@@ -22,28 +23,10 @@
     { Code.Ok, changed 1|0 } or { refusal code }
 ]]
 --- @include "codes"
---- @include "includes/gate"
+--- @include "includes/castBallot"
 
-local code = gate(KEYS[1], ARGV[1], ARGV[2], KEYS[5])
+local category = ballotCategory(KEYS[1], KEYS[2], KEYS[4], KEYS[5], false)
+local code, changed = castBallot(category, KEYS[3], ARGV[1], ARGV[2], ARGV[3], ARGV[4], ARGV[5], 6, #ARGV)
+saveCounts(category)
 if code ~= Code.Ok then return { code } end
-for i = 6, #ARGV do
-  if not redis.call('ZSCORE', KEYS[2], ARGV[i]) then return { Code.VoteNotShortlisted } end
-end
-local voterKey, choice, previous = ARGV[3], table.concat(ARGV, ',', 6), false
-if ARGV[4] == '1' then
-  previous = redis.call('HGET', KEYS[3], voterKey)
-  redis.call('HSET', KEYS[3], voterKey, choice)
-elseif redis.call('HSETNX', KEYS[3], voterKey, choice) == 0 then
-  return { Code.VoteAlreadyCast }
-end
-if ARGV[5] == '1' then
-  if previous then
-    for id in string.gmatch(previous, '[^,]+') do
-      if redis.call('HINCRBY', KEYS[4], id, -1) <= 0 then redis.call('HDEL', KEYS[4], id) end
-    end
-  end
-  for i = 6, #ARGV do redis.call('HINCRBY', KEYS[4], ARGV[i], 1) end
-end
-if previous then return { Code.Ok, 1 } end
-redis.call('HINCRBY', KEYS[1], 'ballots', 1)
-return { Code.Ok, 0 }
+return { code, changed }
