@@ -4,36 +4,14 @@
  * inside a surrogate pair. The HTML of src/render holds no tags, so any such cut is valid HTML.
  */
 
+import { splitMessage } from '../../src/render/message';
+
 /** The longest message text Telegram accepts. */
 export const TELEGRAM_MAX_LENGTH = 4096;
 
-const ELLIPSIS = '…';
-
 /** `html` as messages of at most `max` characters each (the HTML counted, which bounds the text shown). */
 export function splitTelegramHtml(html: string, max = TELEGRAM_MAX_LENGTH): string[] {
-  const chunks: string[] = [];
-  let current: string | null = null;
-  for (const piece of html.split('\n').flatMap((line) => cutLine(line, max))) {
-    if (current !== null && current.length + 1 + piece.length <= max) current += `\n${piece}`;
-    else {
-      if (current !== null) chunks.push(current);
-      current = piece;
-    }
-  }
-  if (current !== null) chunks.push(current);
-  return chunks.filter((chunk) => chunk.trim() !== '');
-}
-
-function cutLine(line: string, max: number): string[] {
-  const pieces: string[] = [];
-  let rest = line;
-  while (rest.length > max) {
-    const cut = safeCut(rest, max - ELLIPSIS.length);
-    pieces.push(rest.slice(0, cut) + ELLIPSIS);
-    rest = rest.slice(cut);
-  }
-  pieces.push(rest);
-  return pieces;
+  return splitMessage(html, max, safeCut);
 }
 
 /** The last position at or before `end` that is outside an entity and between two code points. */

@@ -373,14 +373,19 @@ function escapeDiscord(text: string): string {
  */
 export function toDiscordMarkdown(msg: RenderedMessage): string[] {
   const text = msg.parts.map((part) => (typeof part === 'string' ? part : escapeDiscord(cleanText(part.fan)))).join('');
-  return splitMessage(text, DISCORD_MAX_LENGTH);
+  return splitMessage(text, DISCORD_MAX_LENGTH, safeCut);
 }
 
 /** Lines packed greedily into chunks of at most `max` UTF-16 units; empty chunks dropped. */
-function splitMessage(text: string, max: number): string[] {
+/**
+ * `text` as messages of at most `max` characters: whole lines joined while they fit, a longer
+ * line cut (with an ellipsis) at the last position `cutAt` allows at or before a given end, so
+ * that no cut breaks what a platform's escaping made.
+ */
+export function splitMessage(text: string, max: number, cutAt: (text: string, end: number) => number): string[] {
   const chunks: string[] = [];
   let current: string | null = null;
-  for (const piece of text.split('\n').flatMap((line) => cutLine(line, max))) {
+  for (const piece of text.split('\n').flatMap((line) => cutLine(line, max, cutAt))) {
     if (current !== null && current.length + 1 + piece.length <= max) {
       current += `\n${piece}`;
     } else {
@@ -395,11 +400,11 @@ function splitMessage(text: string, max: number): string[] {
 const ELLIPSIS = '…';
 
 /** A line cut into pieces of at most `max`, each cut marked with an ellipsis. */
-function cutLine(line: string, max: number): string[] {
+function cutLine(line: string, max: number, cutAt: (text: string, end: number) => number): string[] {
   const pieces: string[] = [];
   let rest = line;
   while (rest.length > max) {
-    const cut = safeCut(rest, max - ELLIPSIS.length);
+    const cut = cutAt(rest, max - ELLIPSIS.length);
     pieces.push(rest.slice(0, cut) + ELLIPSIS);
     rest = rest.slice(cut);
   }
