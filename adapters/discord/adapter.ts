@@ -15,7 +15,7 @@ import type { Actor, CampaignSpec, CategorySpec, Locale, Phase } from '../../src
 import { refuse, type RefusalCode } from '../../src/engine/codes';
 import { t } from '../../src/i18n/messages';
 import { RateLimitedError, type Deliver, type DeliveryTarget } from '../../src/ports/outbox';
-import { renderEvent, renderResult, toDiscordMarkdown, type RenderedMessage } from '../../src/render/message';
+import { discordMentions, renderEvent, renderResult, toDiscordMarkdown, type RenderedMessage } from '../../src/render/message';
 import { ballotComponents, editModal, ownProposalRows, proposeModal, rankRows, reviewRows, truncate, type Row } from './components';
 import { decodeCustomId, MODAL_FIELDS, type CustomId } from './ids';
 
@@ -154,11 +154,15 @@ export class DiscordAdapter {
     const channel = target.channel.split('/')[1] ?? target.channel;
     if (this.forbidden.get(campaign.id)?.has(channel)) return;
     const locale = this.options.locale ?? campaign.locale;
-    const chunks = toDiscordMarkdown(renderEvent(event, campaign, locale));
+    const rendered = renderEvent(event, campaign, locale);
+    const chunks = toDiscordMarkdown(rendered);
+    // Only the users a campaign chose to mention (its winning authors) may be pinged; never roles or everyone.
+    const mentioned = discordMentions(rendered);
+    const allowed = mentioned.length > 0 ? { ...NO_MENTIONS, users: mentioned } : NO_MENTIONS;
     const rows = this.eventRows(event, index, campaign, locale);
     const key = `${event.id}|${target.channel}`;
     for (let i = this.sentChunks.get(key) ?? 0; i < chunks.length; i++) {
-      const body = { content: chunks[i], components: i === chunks.length - 1 ? rows : [], allowed_mentions: NO_MENTIONS };
+      const body = { content: chunks[i], components: i === chunks.length - 1 ? rows : [], allowed_mentions: allowed };
       if (!(await this.post(campaign, target, channel, body))) break;
       this.sentChunks.set(key, i + 1);
     }

@@ -130,6 +130,7 @@ export const revealSchema = z
     winners: z.int().min(1).max(MAX_CANDIDATES).default(1),
     tieBreak: z.enum(['earliest', 'curators', 'seeded']).default('earliest'),
     seed: text(200).optional(),
+    mentionAuthors: z.boolean().optional(),
   })
   .superRefine((rules, ctx) => {
     if (rules.seed !== undefined && rules.tieBreak !== 'seeded') {

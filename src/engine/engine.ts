@@ -437,7 +437,7 @@ export class Engine {
       const shortlist = (await this.deps.store.getShortlist(campaign.id, category.id)).map(listed);
       const results = await this.deps.store.getResults(campaign.id, category.id);
       const ballots = results?.ballots ?? (await this.deps.store.getTally(campaign.id, category.id)).ballots;
-      categories.push({ id: category.id, proposals, ballots, shortlist, winners: results?.winners ?? [] });
+      categories.push({ id: category.id, proposals, ballots, shortlist, winners: (results?.winners ?? []).map(withoutAuthorKey) });
     }
     return { campaign: campaign.id, categories };
   }
@@ -565,7 +565,11 @@ export class Engine {
     }
     const winners = ranking.winners.map((w) => {
       const p = byId.get(w.id);
-      return { id: w.id, text: p?.text ?? w.id, votes: w.votes, ...(p?.authorName ? { author: p.authorName } : {}) };
+      return {
+        id: w.id, text: p?.text ?? w.id, votes: w.votes,
+        ...(p?.authorName ? { author: p.authorName } : {}),
+        ...(p?.authorName && category.reveal.mentionAuthors ? { authorKey: p.authorKey } : {}),
+      };
     });
     const results: CategoryResults = {
       categoryId: category.id, ballots, tally, winners, tieBreak: category.reveal.tieBreak, revealedAt: this.deps.clock.now(),
@@ -634,6 +638,11 @@ function selectCategories(campaign: CampaignSpec, id: string | undefined): reado
 /** The platform a fan acts from; the system actor never proposes, likes or votes. */
 function fanPlatform(actor: Actor): Platform | null {
   return actor.platform === 'system' ? null : actor.platform;
+}
+
+/** A winner as the results document shows it: the author's name, never their platform id. */
+function withoutAuthorKey({ authorKey: _key, ...winner }: Winner): Winner {
+  return winner;
 }
 
 function listed(p: Proposal): ListedProposal {

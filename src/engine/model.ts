@@ -53,6 +53,11 @@ export interface RevealRule {
   readonly tieBreak: TieBreak;
   /** Seed for `tieBreak: seeded`; defaults to `campaignId/categoryId`. */
   readonly seed?: string;
+  /**
+   * Whether the reveal mentions each winning author on their own platform (a Discord user
+   * mention, a Telegram `tg://user` link), which notifies them; otherwise only their name.
+   */
+  readonly mentionAuthors?: boolean;
 }
 
 export interface CategorySpec {

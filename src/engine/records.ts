@@ -48,6 +48,8 @@ export interface Winner {
   readonly id: string;
   readonly text: string;
   readonly author?: string;
+  /** The author's `platform:userId`, kept only when the category's reveal mentions authors. */
+  readonly authorKey?: string;
   readonly votes: number;
 }
 

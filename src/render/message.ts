@@ -13,8 +13,16 @@ import type { CategoryResults, Proposal, Winner } from '../engine/records';
 import { cleanText } from '../engine/text';
 import { formatDate, formatScalar, messageTokens, t, type MessageKey, type ParamArgs } from '../i18n/messages';
 
-/** Trusted text, or `{ fan }`: untrusted fan text or display name, escaped by each platform. */
-export type Part = string | { readonly fan: string };
+/**
+ * Trusted text, or `{ fan }`: untrusted fan text or display name, escaped by each platform.
+ * `mention` (`platform:userId`, set only when a campaign opts in) lets that platform turn the
+ * name into a real mention of that user; every other platform shows the escaped name.
+ */
+export type Part = string | FanPart;
+export interface FanPart {
+  readonly fan: string;
+  readonly mention?: string;
+}
 
 /** A message before its platform escapes it; lines are separated by `'\n'` inside string parts. */
 export interface RenderedMessage {
@@ -22,13 +30,13 @@ export interface RenderedMessage {
 }
 
 /** What fills a placeholder: trusted text, a number (written in the locale), or parts. */
-type Value = string | number | { readonly fan: string } | readonly Part[];
+type Value = string | number | FanPart | readonly Part[];
 type Line = readonly Part[];
 type StatusResult = Extract<Success, { type: 'status' }>;
 
 // ------------------------------------------------------------------------------ building
 
-function fan(text: string): Part {
+function fan(text: string): FanPart {
   return { fan: text };
 }
 
@@ -93,10 +101,13 @@ function idRef(id: string): Part[] {
 }
 
 /** `#id · text — author`, or `#id · text` for a fixed option (no author). */
-function itemParts(locale: Locale, item: { readonly id: string; readonly text: string; readonly author?: string | undefined }): Part[] {
-  return item.author === undefined
-    ? fill(locale, 'item.option', { id: fan(item.id), text: fan(item.text) })
-    : fill(locale, 'item.idea', { id: fan(item.id), text: fan(item.text), author: fan(item.author) });
+function itemParts(
+  locale: Locale,
+  item: { readonly id: string; readonly text: string; readonly author?: string | undefined; readonly authorKey?: string | undefined },
+): Part[] {
+  if (item.author === undefined) return fill(locale, 'item.option', { id: fan(item.id), text: fan(item.text) });
+  const author: FanPart = item.authorKey === undefined ? fan(item.author) : { fan: item.author, mention: item.authorKey };
+  return fill(locale, 'item.idea', { id: fan(item.id), text: fan(item.text), author });
 }
 
 /** A proposal in a list: the item, its likes (ideas only) and its status when not active. */
@@ -353,7 +364,31 @@ function breakMentions(text: string): string {
  * `&`); fan parts are also cleaned and their `@` broken so that they can never mention anyone.
  */
 export function toTelegramHtml(msg: RenderedMessage): string {
-  return msg.parts.map((part) => escapeHtml(typeof part === 'string' ? part : breakMentions(cleanText(part.fan)))).join('');
+  return msg.parts.map((part) => {
+    if (typeof part === 'string') return escapeHtml(part);
+    const name = escapeHtml(breakMentions(cleanText(part.fan)));
+    const id = mentionedId(part, 'telegram');
+    return id === undefined ? name : `<a href="tg://user?id=${id}">${name}</a>`;
+  }).join('');
+}
+
+/** The user id a fan part mentions on `platform` (digits only, as both platforms' ids are), if any. */
+function mentionedId(part: FanPart, platform: 'discord' | 'telegram'): string | undefined {
+  const prefix = `${platform}:`;
+  if (part.mention === undefined || !part.mention.startsWith(prefix)) return undefined;
+  const id = part.mention.slice(prefix.length);
+  return /^[0-9]{1,20}$/.test(id) ? id : undefined;
+}
+
+/** The Discord users a message mentions (for `allowed_mentions.users`, which caps them at 100). */
+export function discordMentions(msg: RenderedMessage): string[] {
+  const ids = new Set<string>();
+  for (const part of msg.parts) {
+    if (typeof part === 'string') continue;
+    const id = mentionedId(part, 'discord');
+    if (id !== undefined) ids.add(id);
+  }
+  return [...ids].slice(0, 100);
 }
 
 /** The longest Discord message. */
@@ -372,7 +407,11 @@ function escapeDiscord(text: string): string {
  * broken: they can neither format, link, nor ping, even without `allowed_mentions`.
  */
 export function toDiscordMarkdown(msg: RenderedMessage): string[] {
-  const text = msg.parts.map((part) => (typeof part === 'string' ? part : escapeDiscord(cleanText(part.fan)))).join('');
+  const text = msg.parts.map((part) => {
+    if (typeof part === 'string') return part;
+    const id = mentionedId(part, 'discord');
+    return id === undefined ? escapeDiscord(cleanText(part.fan)) : `<@${id}>`;
+  }).join('');
   return splitMessage(text, DISCORD_MAX_LENGTH, safeCut);
 }
 

@@ -192,4 +192,28 @@ describe('reveal', () => {
     expect(doc.categories[0]).toMatchObject({ id: 'villain', proposals: 2, ballots: 3 });
     expect((await h.engine.recount(h.spec.id)).agrees).toBe(true);
   });
+
+  it('keeps the winning authors\' platform ids for the reveal only when the category mentions authors', async () => {
+    const h = await harness(campaign([
+      category('villain', { reveal: { winners: 1, tieBreak: 'earliest', mentionAuthors: true } }),
+      category('gadget'),
+    ]));
+    await h.until(T0 + 2 * HOUR);
+    const ids: Record<string, string> = {};
+    for (const c of ['villain', 'gadget']) {
+      ids[c] = ok(await h.run({ ...fan('u1'), displayName: 'Zoé' }, { type: 'propose', categoryId: c, text: `Idea for ${c}` })).proposal.id;
+    }
+    await h.until(PROPOSE_END + HOUR);
+    for (const c of ['villain', 'gadget']) ok(await h.run(curator, { type: 'shortlist.add', proposalId: ids[c]! }));
+    await h.until(SHORTLIST_END + HOUR);
+    for (const c of ['villain', 'gadget']) ok(await h.run(fan('v'), { type: 'vote', categoryId: c, choice: [ids[c]!] }));
+    await h.until(VOTE_END + HOUR);
+    const key = `${fan('u1').platform}:${fan('u1').userId}`;
+    const winners = (c: string) => h.delivered.flatMap((e) => (e.kind === 'results' && e.categoryId === c ? e.winners : []));
+    expect(winners('villain')).toEqual([{ id: ids.villain, text: 'Idea for villain', author: 'Zoé', authorKey: key, votes: 1 }]);
+    expect(winners('gadget')).toEqual([{ id: ids.gadget, text: 'Idea for gadget', author: 'Zoé', votes: 1 }]);
+    // the results document (CLI, exports) names authors, never their platform ids
+    expect(JSON.stringify(await h.engine.report(h.spec.id))).not.toContain(key);
+    expect((await h.engine.report(h.spec.id)).categories[0]?.winners).toEqual([{ id: ids.villain, text: 'Idea for villain', author: 'Zoé', votes: 1 }]);
+  });
 });

@@ -52,6 +52,7 @@ categories:
   - id: final-location
     title: "Le lieu du final"
     vote: { method: single, allowChange: true }
+    reveal: { winners: 1, tieBreak: earliest, mentionAuthors: true }
   - id: super-villain
     title: "Le super méchant"
     vote: { method: approval, maxChoices: 2, allowChange: false }
@@ -315,6 +316,15 @@ describe('a Crunch-like campaign on Discord, end to end', () => {
     expect(results.content).toContain('Norman Fan 3'); // the author's display name (nickname)
     expect(results.content).toContain('voix : 30');
     expect(results.allowedMentions).toEqual({ parse: [] });
+    expect(results.content).not.toContain('<@');
+
+    // final-location opts into mentioning its winning author: a real user mention, that user only.
+    const where = (m: PostedMessage): boolean => m.content.startsWith('Les résultats de « Le lieu du final »');
+    await waitFor(() => mainMessages().some(where), 15_000, 'the results of final-location');
+    const mentioned = mainMessages().find(where)!;
+    const author = proposals['final-location'][1]!.author; // fans[7] changed its vote to this one
+    expect(mentioned.content).toContain(`<@${author.id}>`);
+    expect(mentioned.allowedMentions).toEqual({ parse: [], users: [author.id] });
   });
 
   it('logs a missing permission once and warns the managers', async () => {
@@ -333,7 +343,11 @@ describe('a Crunch-like campaign on Discord, end to end', () => {
     expect(fake.rateLimited).toBeGreaterThan(0); // the fake's 5 per second per channel was hit…
     const contents = mainMessages().map((m) => m.content);
     expect(new Set(contents).size).toBe(contents.length); // …and nothing was posted twice
-    for (const m of mainMessages()) expect(m.allowedMentions).toEqual({ parse: [] });
+    for (const m of mainMessages()) {
+      // Only the opted-in reveal may ping, and only its winning author (asserted above).
+      if (m.content.startsWith('Les résultats de « Le lieu du final »')) expect(m.allowedMentions.parse).toEqual([]);
+      else expect(m.allowedMentions).toEqual({ parse: [] });
+    }
     for (const r of fake.interactions.values()) for (const edit of r.edits) expect(edit.allowed_mentions).toEqual({ parse: [] });
     expect(stderr).not.toMatch(/unexpected error|failed:/);
   });
