@@ -234,6 +234,15 @@ const en = {
   'telegram.export.caption': 'Ideas and results of “{title}”.',
   'telegram.export.sent': 'I sent you the export in a private chat.',
   'telegram.export.blocked': 'I cannot write to you privately: open a chat with me, press Start, then try again.',
+  // ---------------------------------------------------------------- results picture and exports
+  'reply.export': 'Export of “{campaign}” ready: {entries} ideas or options, with authors, likes, shortlist and, once revealed, votes.',
+  'export.written': 'Export written: {path}',
+  'chart.title': 'Results — {category}',
+  'chart.ballots': 'Ballots: {ballots}',
+  'chart.votes': '{votes} votes',
+  'chart.winner': 'Winner',
+  'chart.by': 'by {author}',
+  'chart.empty': 'Nobody voted.',
 } as const;
 
 /** A key of the message catalog (the refusal codes are among them). */
@@ -454,6 +463,15 @@ const fr: Catalog = {
   'telegram.export.caption': 'Les idées et les résultats de « {title} ».',
   'telegram.export.sent': 'Je t’ai envoyé l’export en message privé.',
   'telegram.export.blocked': 'Je ne peux pas t’écrire en privé : ouvre une discussion avec moi, appuie sur Démarrer, puis réessaie.',
+  // ---------------------------------------------------------------- image des résultats et exports
+  'reply.export': 'Export de « {campaign} » prêt : {entries} idées ou options, avec auteurs, likes, présélection et, une fois révélés, les votes.',
+  'export.written': 'Export écrit : {path}',
+  'chart.title': 'Résultats — {category}',
+  'chart.ballots': 'Bulletins : {ballots}',
+  'chart.votes': '{votes} voix',
+  'chart.winner': 'Gagnant',
+  'chart.by': 'par {author}',
+  'chart.empty': 'Personne n’a voté.',
 };
 
 /** Both catalogs, for tests and tools; render through `t` or `messageTokens`. */
