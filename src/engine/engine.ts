@@ -479,6 +479,19 @@ export class Engine {
     return { campaign: campaign.id, title: campaign.title, exportedAt: this.deps.clock.now(), categories };
   }
 
+  /**
+   * The final standings of a revealed category (every candidate, most votes first, winners
+   * flagged), as the results picture draws them; null while its vote is not revealed.
+   */
+  async standings(campaignId: string, categoryId: string): Promise<{ ballots: number; standings: Standing[] } | null> {
+    const campaign = this.requireCampaign(campaignId);
+    const category = findCategory(campaign, categoryId);
+    const results = category && await this.deps.store.getResults(campaign.id, category.id);
+    if (!category || !results || results.tiedPending?.length) return null;
+    const options = new Map((await this.deps.store.getShortlist(campaign.id, category.id)).map((p) => [p.id, p]));
+    return { ballots: results.ballots, standings: standingsOf(results, options) };
+  }
+
   private requireCampaign(id: string): CampaignSpec {
     const campaign = this.campaigns.get(id);
     if (!campaign) throw new Error(`unknown campaign ${id}`);
