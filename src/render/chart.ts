@@ -11,8 +11,8 @@
 import { readdirSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { createCanvas, GlobalFonts, type SKRSContext2D } from '@napi-rs/canvas';
-import type { Standing } from '../engine/events';
-import { DEFAULT_COLORS, type ChartColors, type Locale } from '../engine/model';
+import type { CampaignEvent, Standing } from '../engine/events';
+import { DEFAULT_COLORS, type CampaignSpec, type ChartColors, type Locale } from '../engine/model';
 import { cleanText } from '../engine/text';
 import { t } from '../i18n/messages';
 
@@ -52,6 +52,11 @@ const FOOTER = 40;
 const SANS = 'CocreateSans';
 const EMOJI = 'CocreateEmoji';
 const FONT = `"${SANS}", "${EMOJI}"`;
+
+/** Where the bar of the candidate at `index` (0 = most votes) starts, and its height. */
+export function barPosition(index: number): { x: number; y: number; height: number } {
+  return { x: PAD, y: HEADER + index * ROW + 42, height: BAR };
+}
 
 let fontsRegistered = false;
 
@@ -117,7 +122,7 @@ export function renderResultsChart(input: ChartInput): Chart {
     ctx.fillText(fit(ctx, label + credit, inner), PAD, top + 30);
     // The bar, proportional to the votes (a sliver for none, so every candidate shows).
     const barWidth = Math.max(6, Math.round((s.votes / max) * barSpace));
-    const y = top + 42;
+    const { y } = barPosition(i);
     ctx.fillStyle = s.winner ? colors.winner : colors.bar;
     ctx.fillRect(PAD, y, barWidth, BAR);
     bars.push({ id: s.id, winner: s.winner, x: PAD, y, width: barWidth, height: BAR });
@@ -127,6 +132,20 @@ export function renderResultsChart(input: ChartInput): Chart {
   });
 
   return { png: canvas.toBuffer('image/png'), width, height, bars };
+}
+
+/**
+ * The picture that goes with a `results` announcement, with its file name; null for any other
+ * event, or for a results event that carries no standings (one recorded by an older version).
+ */
+export function chartForEvent(event: CampaignEvent, campaign: CampaignSpec, locale: Locale): { chart: Chart; name: string } | null {
+  if (event.kind !== 'results' || !event.standings) return null;
+  const category = campaign.categories.find((c) => c.id === event.categoryId);
+  const chart = renderResultsChart({
+    campaignTitle: campaign.title, categoryTitle: category?.title ?? event.categoryId, locale,
+    ballots: event.ballots, standings: event.standings, ...(campaign.colors ? { colors: campaign.colors } : {}),
+  });
+  return { chart, name: `${campaign.id}-${event.categoryId}.png` };
 }
 
 /** Fan or brand text as one clean line: control and bidi characters stripped, spaces folded. */
