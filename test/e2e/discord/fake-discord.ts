@@ -48,6 +48,8 @@ export interface RecordedRequest {
   readonly authorized: boolean;
   readonly body: Json;
   readonly files: readonly string[];
+  /** The uploaded files with their bytes (multipart requests). */
+  readonly uploads: readonly Upload[];
   status: number;
   answer?: Json;
 }
@@ -392,7 +394,7 @@ export class FakeDiscord {
     } catch {
       body = { json: undefined, files: [], uploads: [] };
     }
-    const record: RecordedRequest = { at: Date.now(), method, path, authorized, body: body.json, files: body.files, status: 0 };
+    const record: RecordedRequest = { at: Date.now(), method, path, authorized, body: body.json, files: body.files, uploads: body.uploads, status: 0 };
     this.requests.push(record);
     const reply = (status: number, answer?: Json, headers: Record<string, string> = {}) => {
       record.status = status;
