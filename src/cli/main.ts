@@ -138,7 +138,7 @@ async function run(rest: readonly string[]): Promise<number> {
     throw new CliError((error as Error).message);
   }
   const chat = platforms.length > 0 ? null : new LocalChat({
-    engine: runtime.engine, campaigns: specs, input: process.stdin, output: process.stdout,
+    engine: runtime.engine, campaigns: specs, input: process.stdin, output: process.stdout, exportDir: env.config.dataDir,
     ...(env.config.locale ? { locale: env.config.locale } : {}),
   });
   if (chat) runtime.outbox.register('local', chat.deliver, chat.targets);
@@ -213,7 +213,7 @@ async function simulateCommand(rest: readonly string[]): Promise<number> {
   if (save) await saveState(sim.runtime.store as MemoryCampaignStore, spec!, statePath(spec!.id, env.config.dataDir));
   await sim.runtime.close();
   if (values.json) {
-    process.stdout.write(`${JSON.stringify(sim.document, null, 2)}\n`);
+    process.stdout.write(resultsJson(sim.document, sim.exported));
   } else {
     process.stdout.write(`${spec!.title}: ${fans} simulated fans, ${sim.stats.actions} actions\n\n`);
     process.stdout.write(winnersTable(spec!, sim.document));

@@ -243,6 +243,7 @@ const en = {
   'chart.winner': 'Winner',
   'chart.by': 'by {author}',
   'chart.empty': 'Nobody voted.',
+  'usage.export': '/export — write the ideas and results as CSV and JSON files (managers)',
 } as const;
 
 /** A key of the message catalog (the refusal codes are among them). */
@@ -472,6 +473,7 @@ const fr: Catalog = {
   'chart.winner': 'Gagnant',
   'chart.by': 'par {author}',
   'chart.empty': 'Personne n’a voté.',
+  'usage.export': '/export — écrit les idées et les résultats en fichiers CSV et JSON (managers)',
 };
 
 /** Both catalogs, for tests and tools; render through `t` or `messageTokens`. */
