@@ -5,7 +5,7 @@
  * here decides a permission: the member's role ids go into the actor and the engine decides.
  */
 import {
-  Client, DiscordAPIError, Events, GatewayIntentBits, MessageFlags, RateLimitError, Routes,
+  Client, DiscordAPIError, Events, GatewayIntentBits, MessageFlags, RateLimitError, Routes, type RawFile,
   type AutocompleteInteraction, type ButtonInteraction, type ChatInputCommandInteraction, type ClientOptions,
   type Interaction, type ModalSubmitInteraction, type RepliableInteraction, type StringSelectMenuInteraction,
 } from 'discord.js';
@@ -16,6 +16,8 @@ import { refuse, type RefusalCode } from '../../src/engine/codes';
 import { t } from '../../src/i18n/messages';
 import { RateLimitedError, type Deliver, type DeliveryTarget } from '../../src/ports/outbox';
 import { discordMentions, renderEvent, renderResult, toDiscordMarkdown, type RenderedMessage } from '../../src/render/message';
+import { chartForEvent } from '../../src/render/chart';
+import { exportCsv, exportFileName, exportJson } from '../../src/render/export';
 import { ballotComponents, editModal, ownProposalRows, proposeModal, rankRows, reviewRows, truncate, type Row } from './components';
 import { decodeCustomId, MODAL_FIELDS, type CustomId } from './ids';
 
@@ -161,9 +163,13 @@ export class DiscordAdapter {
     const allowed = mentioned.length > 0 ? { ...NO_MENTIONS, users: mentioned } : NO_MENTIONS;
     const rows = this.eventRows(event, index, campaign, locale);
     const key = `${event.id}|${target.channel}`;
+    const picture = this.picture(event, campaign, locale);
     for (let i = this.sentChunks.get(key) ?? 0; i < chunks.length; i++) {
-      const body = { content: chunks[i], components: i === chunks.length - 1 ? rows : [], allowed_mentions: allowed };
-      if (!(await this.post(campaign, target, channel, body))) break;
+      const last = i === chunks.length - 1;
+      const body = { content: chunks[i], components: last ? rows : [], allowed_mentions: allowed };
+      // The results picture is attached to the announcement's last message (one request: no duplicate on retry).
+      const files = last && picture ? [{ name: picture.name, data: picture.chart.png, contentType: 'image/png' }] : undefined;
+      if (!(await this.post(campaign, target, channel, body, files))) break;
       this.sentChunks.set(key, i + 1);
     }
     this.sentChunks.delete(key);
@@ -181,10 +187,20 @@ export class DiscordAdapter {
     return [];
   }
 
-  /** One message; false when the channel is out of reach for good (logged once). */
-  private async post(campaign: CampaignSpec, target: DeliveryTarget, channel: string, body: object): Promise<boolean> {
+  /** The results picture of a results announcement; null otherwise, or if it cannot be drawn (logged). */
+  private picture(event: CampaignEvent, campaign: CampaignSpec, locale: Locale): ReturnType<typeof chartForEvent> {
     try {
-      await this.client.rest.post(Routes.channelMessages(channel), { body });
+      return chartForEvent(event, campaign, locale);
+    } catch (error) {
+      this.log(`discord: could not draw the results picture of ${event.id}: ${describeError(error)}; the results go out as text`);
+      return null;
+    }
+  }
+
+  /** One message; false when the channel is out of reach for good (logged once). */
+  private async post(campaign: CampaignSpec, target: DeliveryTarget, channel: string, body: object, files?: RawFile[]): Promise<boolean> {
+    try {
+      await this.client.rest.post(Routes.channelMessages(channel), files ? { body, files } : { body });
       return true;
     } catch (error) {
       if (error instanceof RateLimitError) throw new RateLimitedError(Math.max(error.retryAfter, error.timeToReset, 100));
@@ -452,20 +468,15 @@ export class DiscordAdapter {
     await this.answerWithWarnings(interaction, scope, renderResult(result, base, scope.campaign, scope.locale), result.ok);
   }
 
+  /** The manager's export (CSV for spreadsheets, and JSON), attached to a reply only they see. */
   private async exportResults(interaction: ChatInputCommandInteraction, scope: Scope): Promise<void> {
-    const campaignId = scope.campaign.id;
-    const command: Command = { type: 'results', campaignId };
-    const results = await this.run(scope, command);
-    if (!results.ok) return this.answerResult(interaction, scope, results, command);
-    const proposals = await this.run(scope, { type: 'proposals', campaignId });
-    const document = {
-      campaign: campaignId,
-      results: results.type === 'results' ? results.results : [],
-      proposals: proposals.ok && proposals.type === 'proposals'
-        ? proposals.proposals.map((p) => ({ id: p.id, category: p.categoryId, text: p.text, author: p.authorName, status: p.status, likes: p.likes, createdAt: new Date(p.createdAt).toISOString() }))
-        : [],
-    };
-    const files = [{ attachment: Buffer.from(`${JSON.stringify(document, null, 2)}\n`), name: `${campaignId}.json` }];
+    const command: Command = { type: 'export', campaignId: scope.campaign.id };
+    const result = await this.run(scope, command);
+    if (!result.ok || result.type !== 'export') return this.answerResult(interaction, scope, result, command);
+    const files = [
+      { attachment: Buffer.from(exportCsv(result.export), 'utf8'), name: exportFileName(result.export, 'csv') },
+      { attachment: Buffer.from(exportJson(result.export), 'utf8'), name: exportFileName(result.export, 'json') },
+    ];
     await this.answer(interaction, t(scope.locale, 'discord.export', { campaign: scope.campaign.title }), [], files);
   }
 

@@ -10,6 +10,9 @@ import type { Actor, CampaignSpec, Locale, Role } from '../../src/engine/model';
 import { t } from '../../src/i18n/messages';
 import type { DeliveryTarget } from '../../src/ports/outbox';
 import { renderEvent, renderResult, toPlainText } from '../../src/render/message';
+import { exportCsv, exportFileName, exportJson } from '../../src/render/export';
+import { mkdir, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
 import { LOCAL_VERBS, parseLocalCommand, type CommandBody, type LocalCommand, type LocalVerb } from './parse';
 
 /** What the chat needs of the engine: its one entry point. */
@@ -27,6 +30,8 @@ export interface LocalChatOptions {
   readonly locale?: Locale;
   /** Where a failure is logged, as one line; standard error when absent. */
   readonly log?: (line: string) => void;
+  /** Where `/export` writes its CSV and JSON files; the current directory when absent. */
+  readonly exportDir?: string;
 }
 
 const ANNOUNCEMENT_MARK = '📣';
@@ -164,6 +169,15 @@ export class LocalChat {
     const command: Command = { ...body, campaignId: campaign.id };
     const result = await this.options.engine.execute(command, this.actor);
     this.say(toPlainText(renderResult(result, command, campaign, this.locale())));
+    if (result.ok && result.type === 'export') {
+      const dir = this.options.exportDir ?? '.';
+      await mkdir(dir, { recursive: true });
+      for (const [extension, text] of [['csv', exportCsv(result.export)], ['json', exportJson(result.export)]] as const) {
+        const path = join(dir, exportFileName(result.export, extension));
+        await writeFile(path, text, 'utf8');
+        this.say(t(this.locale(), 'export.written', { path }));
+      }
+    }
   }
 
   private playAs(name: string, role: Role): void {

@@ -25,7 +25,7 @@ export type LocalCommand =
 /** Every verb of the local chat, in the order `/help` lists them. */
 export const LOCAL_VERBS = [
   'as', 'campaign', 'status', 'propose', 'edit', 'withdraw', 'like', 'unlike', 'proposals', 'reject',
-  'shortlist', 'vote', 'advance', 'pause', 'resume', 'extend', 'tie', 'results', 'help', 'quit',
+  'shortlist', 'vote', 'advance', 'pause', 'resume', 'extend', 'tie', 'results', 'export', 'help', 'quit',
 ] as const;
 
 export type LocalVerb = (typeof LOCAL_VERBS)[number];
@@ -194,6 +194,7 @@ const PARSERS: { readonly [V in LocalVerb]: Parser } = {
       : null;
   },
   results: optionalCategory('results'),
+  export: noArgs(engine({ type: 'export' })),
   help: noArgs({ kind: 'help' }),
   quit: noArgs({ kind: 'quit' }),
 };

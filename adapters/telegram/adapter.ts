@@ -22,6 +22,11 @@ import { RateLimitedError, type DeliveryTarget } from '../../src/ports/outbox';
 import { renderEvent, renderResult, toPlainText, toTelegramHtml, type RenderedMessage } from '../../src/render/message';
 import { decodeCallback, encodeCallback, type CallbackAction } from './callback';
 import { splitTelegramHtml } from './split';
+import { chartForEvent } from '../../src/render/chart';
+import { exportCsv, exportFileName, exportJson } from '../../src/render/export';
+
+/** A photo caption is at most 1024 characters on Telegram. */
+const CAPTION_MAX = 1024;
 
 /** What the adapter needs of the engine: its one entry point. */
 export interface CommandRunner {
@@ -195,10 +200,19 @@ export class TelegramAdapter {
       ? await this.ballot(event, index, campaign, locale)
       : { message: renderEvent(event, campaign, locale), keyboard: undefined };
     const chunks = splitTelegramHtml(toTelegramHtml(message));
+    const picture = this.picture(event, campaign, locale);
     const key = `${event.id}|${target.channel}`;
-    for (let i = this.sentChunks.get(key) ?? 0; i < chunks.length; i++) {
+    // The results picture follows the text as one more step, so a retry resumes after what was sent.
+    const steps = chunks.length + (picture ? 1 : 0);
+    for (let i = this.sentChunks.get(key) ?? 0; i < steps; i++) {
       try {
-        await this.sendHtml(target.channel, chunks[i]!, i === chunks.length - 1 && keyboard ? { keyboard } : {});
+        if (i < chunks.length) await this.sendHtml(target.channel, chunks[i]!, i === chunks.length - 1 && keyboard ? { keyboard } : {});
+        else if (picture) {
+          const category = campaign.categories.find((c) => c.id === event.categoryId);
+          await this.bot.telegram.sendPhoto(target.channel, Input.fromBuffer(picture.chart.png, picture.name), {
+            caption: clip(t(locale, 'chart.title', { category: cleanText(category?.title ?? event.categoryId) }), CAPTION_MAX),
+          });
+        }
       } catch (error) {
         if (error instanceof TelegramError && error.code === 429) {
           this.sentChunks.set(key, i);
@@ -215,6 +229,16 @@ export class TelegramAdapter {
     }
     this.sentChunks.delete(key);
   };
+
+  /** The results picture of a results announcement; null otherwise, or if it cannot be drawn (logged). */
+  private picture(event: CampaignEvent, campaign: CampaignSpec, locale: Locale): ReturnType<typeof chartForEvent> {
+    try {
+      return chartForEvent(event, campaign, locale);
+    } catch (error) {
+      this.options.log(`telegram: could not draw the results picture of ${event.id}: ${describe(error)}; the results go out as text`);
+      return null;
+    }
+  }
 
   /** The vote's announcement with the shortlist, and one button per option. */
   private async ballot(event: Extract<CampaignEvent, { kind: 'shortlist.published' }>, index: number, campaign: CampaignSpec, locale: Locale) {
@@ -416,28 +440,23 @@ export class TelegramAdapter {
       : { text: t(locale, 'telegram.button.shortlist.add', { id: p.id, text }), callback_data: encodeCallback({ kind: 'shortlist.add', campaign: index, proposalId: p.id }) };
   }
 
-  /** Ideas and results as a JSON file, sent privately to a manager. */
+  /** The manager's export, CSV (for spreadsheets) then JSON, sent privately to them. */
   private async export(campaign: CampaignSpec, actor: Actor, message: Message.TextMessage): Promise<void> {
     const locale = this.localeOf(campaign);
     if (!(await this.rolesOf(campaign, actor)).includes('manager')) {
       await this.reply(message, { parts: [t(locale, 'actor.not-allowed')] });
       return;
     }
-    const proposals = await this.options.engine.execute({ type: 'proposals', campaignId: campaign.id }, actor);
-    const results = await this.options.engine.execute({ type: 'results', campaignId: campaign.id }, actor);
-    const document = {
-      campaign: campaign.id, title: campaign.title, exportedAt: new Date().toISOString(),
-      categories: campaign.categories.map((c) => ({
-        id: c.id, title: c.title,
-        proposals: proposals.ok && proposals.type === 'proposals'
-          ? proposals.proposals.filter((p) => p.categoryId === c.id).map((p) => ({ id: p.id, text: p.text, author: p.authorName, platform: p.platform, status: p.status, likes: p.likes, createdAt: new Date(p.createdAt).toISOString() }))
-          : [],
-        results: results.ok && results.type === 'results' ? results.results.find((r) => r.categoryId === c.id) ?? null : null,
-      })),
-    };
-    const file = Input.fromBuffer(Buffer.from(`${JSON.stringify(document, null, 2)}\n`), `${campaign.id}.json`);
+    const command: Command = { type: 'export', campaignId: campaign.id };
+    const result = await this.options.engine.execute(command, actor);
+    if (!result.ok || result.type !== 'export') {
+      await this.reply(message, renderResult(result, command, campaign, locale));
+      return;
+    }
+    const caption = t(locale, 'telegram.export.caption', { title: campaign.title });
     try {
-      await this.bot.telegram.sendDocument(message.from!.id, file, { caption: t(locale, 'telegram.export.caption', { title: campaign.title }) });
+      await this.bot.telegram.sendDocument(message.from!.id, Input.fromBuffer(Buffer.from(exportCsv(result.export), 'utf8'), exportFileName(result.export, 'csv')), { caption });
+      await this.bot.telegram.sendDocument(message.from!.id, Input.fromBuffer(Buffer.from(exportJson(result.export), 'utf8'), exportFileName(result.export, 'json')));
     } catch (error) {
       if (!(error instanceof TelegramError) || error.code >= 500) throw error;
       await this.reply(message, { parts: [t(locale, 'telegram.export.blocked')] });

@@ -3,6 +3,7 @@
  */
 import type { CampaignSpec } from '../engine/model';
 import type { ResultsDocument } from '../engine/engine';
+import type { ExportDocument } from '../engine/commands';
 
 /** A plain table: one line per winner, per category, with the author credited. */
 export function winnersTable(spec: CampaignSpec, doc: ResultsDocument): string {
@@ -20,18 +21,14 @@ export function winnersTable(spec: CampaignSpec, doc: ResultsDocument): string {
   return rows.map((r) => r.map((v, i) => cell(v, widths[i]!)).join('  ').trimEnd()).join('\n') + '\n';
 }
 
-/** CSV of the winners (RFC 4180 quoting, UTF-8 with a BOM so spreadsheets keep the accents). */
-export function resultsCsv(spec: CampaignSpec, doc: ResultsDocument): string {
-  const quote = (v: string | number) => {
-    const s = String(v);
-    // A leading = + - @ would be read as a formula by spreadsheets: fan text must stay text.
-    const safe = /^[=+\-@\t\r]/.test(s) ? `'${s}` : s;
-    return /[",\n\r']/.test(safe) ? `"${safe.replace(/"/g, '""')}"` : safe;
-  };
-  const lines = [['campaign', 'category', 'category_title', 'rank', 'id', 'text', 'author', 'votes', 'ballots', 'proposals'].join(',')];
-  for (const c of doc.categories) {
-    const title = spec.categories.find((s) => s.id === c.id)?.title ?? c.id;
-    c.winners.forEach((w, i) => lines.push([doc.campaign, c.id, title, i + 1, w.id, w.text, w.author ?? '', w.votes, c.ballots, c.proposals].map(quote).join(',')));
-  }
-  return `\ufeff${lines.join('\r\n')}\r\n`;
+/**
+ * The results document (DESIGN.md) as JSON, each category completed with every idea or option
+ * (`entries`: author, likes, shortlist, and votes once revealed) from the manager's export.
+ */
+export function resultsJson(doc: ResultsDocument, exported: ExportDocument): string {
+  const entries = new Map(exported.categories.map((c) => [c.id, c.entries]));
+  return `${JSON.stringify({
+    ...doc,
+    categories: doc.categories.map((c) => ({ ...c, entries: entries.get(c.id) ?? [] })),
+  }, null, 2)}\n`;
 }

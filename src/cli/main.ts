@@ -9,16 +9,18 @@ import { SingleBar } from 'cli-progress';
 import { SystemClock } from '../clock/system';
 import { formatProblem, loadCampaignFile, loadEnv } from '../config';
 import type { CampaignSpec } from '../engine/model';
-import type { ResultsDocument } from '../engine/engine';
+import type { Engine, ResultsDocument } from '../engine/engine';
 import { LocalChat } from '../../adapters/local/chat';
 import { embeddedRuntime, loadState, redisRuntime, saveState, statePath } from './runtime';
 import type { Clock } from '../ports/clock';
 import type { MemoryCampaignStore } from '../stores/memory/store';
-import { readdir } from 'node:fs/promises';
+import { mkdir, readdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { simulate } from './simulate';
 import { startPlatforms, type RunningPlatform } from './platforms';
-import { resultsCsv, winnersTable } from './format';
+import { resultsJson, winnersTable } from './format';
+import { exportCsv } from '../render/export';
+import { renderResultsChart } from '../render/chart';
 import { discordCommand } from './discord';
 
 const USAGE = `Usage: cocreate <command> [options]
@@ -27,7 +29,9 @@ const USAGE = `Usage: cocreate <command> [options]
   run [FILE…] [--from-now]                run the bot (the local terminal chat when no platform token is set)
   simulate FILE --fans N [--seed S] [--json] [--redis URL]
                                           play the whole campaign in virtual time with a synthetic crowd
-  results ID [--format json|csv]          the results of a campaign from the store
+  results ID [--format json|csv] [--chart DIR]
+                                          the results of a campaign from the store (CSV: one line per idea);
+                                          --chart writes one PNG per revealed category into DIR
   recount ID                              recount every tally from the raw ballots; exit 1 if any differs
   discord register-commands [--guild ID]  register the Discord slash commands (on one server, else globally)
 
@@ -134,7 +138,7 @@ async function run(rest: readonly string[]): Promise<number> {
     throw new CliError((error as Error).message);
   }
   const chat = platforms.length > 0 ? null : new LocalChat({
-    engine: runtime.engine, campaigns: specs, input: process.stdin, output: process.stdout,
+    engine: runtime.engine, campaigns: specs, input: process.stdin, output: process.stdout, exportDir: env.config.dataDir,
     ...(env.config.locale ? { locale: env.config.locale } : {}),
   });
   if (chat) runtime.outbox.register('local', chat.deliver, chat.targets);
@@ -209,7 +213,7 @@ async function simulateCommand(rest: readonly string[]): Promise<number> {
   if (save) await saveState(sim.runtime.store as MemoryCampaignStore, spec!, statePath(spec!.id, env.config.dataDir));
   await sim.runtime.close();
   if (values.json) {
-    process.stdout.write(`${JSON.stringify(sim.document, null, 2)}\n`);
+    process.stdout.write(resultsJson(sim.document, sim.exported));
   } else {
     process.stdout.write(`${spec!.title}: ${fans} simulated fans, ${sim.stats.actions} actions\n\n`);
     process.stdout.write(winnersTable(spec!, sim.document));
@@ -270,16 +274,40 @@ async function findCampaign(id: string, configured: readonly string[]): Promise<
 }
 
 async function results(rest: readonly string[]): Promise<number> {
-  const { positionals, values } = args(rest, { format: { type: 'string' } });
+  const { positionals, values } = args(rest, { format: { type: 'string' }, chart: { type: 'string' } });
   const [id] = positionals;
   if (!id) throw new CliError('results needs a campaign ID', 2);
   const format = values.format ?? 'json';
   if (format !== 'json' && format !== 'csv') throw new CliError('--format takes json or csv', 2);
   const { runtime, spec } = await openSaved(id);
-  const doc: ResultsDocument = await runtime.engine.report(spec.id);
-  await runtime.close();
-  process.stdout.write(format === 'json' ? `${JSON.stringify(doc, null, 2)}\n` : resultsCsv(spec, doc));
+  try {
+    const doc: ResultsDocument = await runtime.engine.report(spec.id);
+    const exported = await runtime.engine.exportDocument(spec.id);
+    if (values.chart !== undefined) {
+      for (const path of await writeCharts(runtime.engine, spec, values.chart)) process.stderr.write(`chart written: ${path}\n`);
+    }
+    process.stdout.write(format === 'json' ? resultsJson(doc, exported) : exportCsv(exported));
+  } finally {
+    await runtime.close();
+  }
   return 0;
+}
+
+/** One PNG per revealed category, `DIR/<campaign>-<category>.png`; the paths written. */
+async function writeCharts(engine: Engine, spec: CampaignSpec, dir: string): Promise<string[]> {
+  await mkdir(dir, { recursive: true });
+  const written: string[] = [];
+  for (const category of spec.categories) {
+    const standings = await engine.standings(spec.id, category.id);
+    if (!standings) continue;
+    const chart = renderResultsChart({
+      campaignTitle: spec.title, categoryTitle: category.title, locale: spec.locale, ...standings, ...(spec.colors ? { colors: spec.colors } : {}),
+    });
+    const path = join(dir, `${spec.id}-${category.id}.png`);
+    await writeFile(path, chart.png);
+    written.push(path);
+  }
+  return written;
 }
 
 async function recount(rest: readonly string[]): Promise<number> {

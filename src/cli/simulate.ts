@@ -6,6 +6,7 @@
  */
 import type { Actor, CampaignSpec, CategorySpec, Platform } from '../engine/model';
 import type { Command, CommandResult } from '../engine/commands';
+import type { ExportDocument } from '../engine/commands';
 import type { ResultsDocument } from '../engine/engine';
 import type { Proposal } from '../engine/records';
 import { VirtualClock } from '../clock/virtual';
@@ -31,6 +32,8 @@ export interface SimulationStats {
 export interface Simulation {
   readonly runtime: Runtime;
   readonly document: ResultsDocument;
+  /** Every idea or option with its author, likes, shortlist and votes (the manager's export). */
+  readonly exported: ExportDocument;
   readonly stats: SimulationStats;
 }
 
@@ -79,7 +82,8 @@ export async function simulate(campaign: CampaignSpec, options: SimulationOption
   options.onProgress?.(agenda.length, agenda.length);
 
   const document = await runtime.engine.report(campaign.id);
-  return { runtime, document, stats: { fans: options.fans, actions: agenda.length, accepted, refused, announcements } };
+  const exported = await runtime.engine.exportDocument(campaign.id);
+  return { runtime, document, exported, stats: { fans: options.fans, actions: agenda.length, accepted, refused, announcements } };
 }
 
 async function settle(runtime: Runtime): Promise<void> {

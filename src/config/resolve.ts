@@ -2,6 +2,7 @@
  * From a validated campaign file to the engine's model (src/engine/model.ts).
  */
 import type { CampaignSpec, CategorySpec } from '../engine/model';
+import { parseDuration } from './iso';
 import { planCategory } from './plan';
 import type { CampaignFile } from './schema';
 
@@ -19,5 +20,13 @@ export function resolveCampaign(file: CampaignFile): CampaignSpec {
     }
     return spec;
   });
-  return { id: file.id, title: file.title, locale: file.locale, channels: file.channels, roles: file.roles, categories };
+  const reminders = file.reminders.map((r) => {
+    const before = parseDuration(r.before);
+    if (!before.ok) throw new Error(`resolveCampaign: reminder ${r.phase} ${r.before} is not valid; validate the file first`);
+    return { phase: r.phase, beforeMs: before.value.toMillis() };
+  });
+  return {
+    id: file.id, title: file.title, locale: file.locale, channels: file.channels, roles: file.roles, categories,
+    colors: file.colors, reminders,
+  };
 }

@@ -168,6 +168,39 @@ export const categorySchema = z.strictObject({
   schedule: scheduleSchema.optional(),
 });
 
+const COLOR = /^#[0-9a-fA-F]{6}$/;
+const color = checkedString((value) => (COLOR.test(value) ? undefined : `expected a colour written "#rrggbb", such as "#e4002b"; found ${JSON.stringify(value)}`));
+
+/** The colours of the results picture (a bar chart per category, posted at reveal). */
+export const colorsSchema = z.strictObject({
+  background: color.default('#ffffff'),
+  text: color.default('#1f2328'),
+  bar: color.default('#9aa4b2'),
+  winner: color.default('#e4002b'),
+});
+
+/** The reminders posted before a phase closes, unless the file declares its own. */
+export const DEFAULT_REMINDERS = [{ phase: 'propose', before: 'PT24H' }, { phase: 'vote', before: 'PT24H' }] as const;
+
+const reminderSchema = z.strictObject({
+  phase: z.enum(['propose', 'shortlist', 'vote']),
+  before: duration,
+});
+
+export const remindersSchema = z
+  .array(reminderSchema)
+  .max(10)
+  .superRefine((reminders, ctx) => {
+    const seen = new Map<string, number>();
+    reminders.forEach((r, index) => {
+      const parsed = parseDuration(r.before);
+      const key = `${r.phase}/${parsed.ok ? parsed.value.toMillis() : r.before}`;
+      const first = seen.get(key);
+      if (first === undefined) seen.set(key, index);
+      else ctx.addIssue({ code: 'custom', path: [index], message: `the same reminder as entry ${first} (${r.phase}, ${r.before} before); remove one` });
+    });
+  });
+
 /**
  * The whole campaign file. Parsing applies the defaults; it checks each value on its own,
  * not the rules between keys (use `validateCampaign` for everything).
@@ -183,6 +216,8 @@ export const campaignFileSchema = z.strictObject({
   shortlist: shortlistSchema.optional(),
   vote: voteSchema.prefault({ method: 'single' }),
   reveal: revealSchema.prefault({}),
+  colors: colorsSchema.prefault({}),
+  reminders: remindersSchema.default(DEFAULT_REMINDERS.map((r) => ({ ...r }))),
   categories: z.array(categorySchema).min(1),
 });
 
@@ -196,3 +231,5 @@ export type ProposalsFile = z.infer<typeof proposalsSchema>;
 export type ShortlistFile = z.infer<typeof shortlistSchema>;
 export type VoteFile = z.infer<typeof voteSchema>;
 export type RevealFile = z.infer<typeof revealSchema>;
+export type ColorsFile = z.infer<typeof colorsSchema>;
+export type ReminderFile = z.infer<typeof reminderSchema>;

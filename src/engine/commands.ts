@@ -31,7 +31,9 @@ export type Command =
   | (Base & { readonly type: 'status' })
   | (Base & { readonly type: 'proposals'; readonly categoryId?: string; readonly mine?: boolean })
   | (Base & { readonly type: 'shortlist.list'; readonly categoryId: string })
-  | (Base & { readonly type: 'results'; readonly categoryId?: string });
+  | (Base & { readonly type: 'results'; readonly categoryId?: string })
+  /** Managers: every idea with its author, likes, shortlist and (once revealed) votes, for a file. */
+  | (Base & { readonly type: 'export' });
 
 export type CommandType = Command['type'];
 
@@ -59,6 +61,45 @@ export type Success =
   | { readonly ok: true; readonly type: 'break-tie'; readonly results: CategoryResults }
   | { readonly ok: true; readonly type: 'status'; readonly title: string; readonly roles: readonly Role[]; readonly categories: readonly CategoryStatus[] }
   | { readonly ok: true; readonly type: 'proposals' | 'shortlist.list'; readonly proposals: readonly Proposal[] }
-  | { readonly ok: true; readonly type: 'results'; readonly results: readonly CategoryResults[] };
+  | { readonly ok: true; readonly type: 'results'; readonly results: readonly CategoryResults[] }
+  | { readonly ok: true; readonly type: 'export'; readonly export: ExportDocument };
+
+/**
+ * What a manager exports: per category, every idea (or fixed option) with its author, likes,
+ * status, whether it is shortlisted, and its votes and rank once the category is revealed.
+ * Counts of a vote still open are never included (`votes` and `ballots` are null until reveal).
+ */
+export interface ExportDocument {
+  readonly campaign: string;
+  readonly title: string;
+  /** UTC epoch ms. */
+  readonly exportedAt: number;
+  readonly categories: readonly ExportCategory[];
+}
+
+export interface ExportCategory {
+  readonly id: string;
+  readonly title: string;
+  readonly phase: Phase;
+  /** Ballots counted, once revealed; null before. */
+  readonly ballots: number | null;
+  readonly entries: readonly ExportEntry[];
+}
+
+export interface ExportEntry {
+  readonly id: string;
+  readonly text: string;
+  readonly author?: string;
+  readonly platform?: string;
+  readonly status: string;
+  readonly likes: number;
+  /** UTC epoch ms; absent for fixed options. */
+  readonly createdAt?: number;
+  readonly shortlisted: boolean;
+  /** Final votes (ranked: the last round), once revealed; null before. */
+  readonly votes: number | null;
+  /** 1 for the first winner, 2 for the second…; null for the others. */
+  readonly winnerRank: number | null;
+}
 
 export type CommandResult = Success | Refusal;

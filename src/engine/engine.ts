@@ -6,19 +6,21 @@
  */
 import { Duration } from 'luxon';
 import { refuse, type Refusal } from './codes';
-import type { Command, CommandResult, CategoryStatus, PhaseChange } from './commands';
+import type { Command, CommandResult, CategoryStatus, ExportCategory, ExportDocument, ExportEntry, PhaseChange } from './commands';
 import { addToTally, instantRunoff, winnersFromTally, type CountedOption } from './count';
-import type { CampaignEvent, ListedProposal } from './events';
+import type { CampaignEvent, ListedProposal, Standing } from './events';
 import {
-  deadlineOnEntering, declaredEnd, hasReminder, isDue, nextPhase, REMINDER_BEFORE_MS,
+  deadlineOnEntering, declaredEnd, isDue, isTimed, nextPhase, REMINDER_BEFORE_MS,
 } from './lifecycle';
-import { fanKey, type Actor, type CampaignSpec, type CategorySpec, type Phase, type Platform } from './model';
+import {
+  DEFAULT_REMINDERS, fanKey, type Actor, type CampaignSpec, type CategorySpec, type Phase, type Platform, type ReminderSpec,
+} from './model';
 import { mayRun, rolesOf } from './permissions';
 import type { CategoryResults, CategoryState, Proposal, Winner } from './records';
 import { checkProposalText, cleanBounded } from './text';
 import type { CampaignStore, Gate, ShortlistSeed } from '../ports/store';
 import type { Outbox } from '../ports/outbox';
-import { phaseJobId, type PhaseJob, type PhaseScheduler } from '../ports/scheduler';
+import { phaseJobId, reminderJobId, type PhaseJob, type PhaseScheduler } from '../ports/scheduler';
 import type { Clock } from '../ports/clock';
 
 export interface EngineDeps {
@@ -103,9 +105,13 @@ export class Engine {
     const state = await this.deps.store.getState(campaign.id, category.id);
     if (!state || state.phase !== job.from || state.version !== job.version) return;
     if (job.kind === 'reminder') {
-      if (state.pausedAt !== null || state.deadline === null) return;
-      await this.deps.outbox.enqueue([this.event(campaign, category, `reminder.${state.phase}`, {
-        kind: 'reminder', phase: state.phase as 'propose' | 'vote', endsAt: state.deadline,
+      if (state.pausedAt !== null || state.deadline === null || !isTimed(state.phase)) return;
+      // A job scheduled before reminders were declared per file carries no `beforeMs`: the 24 h one.
+      const beforeMs = job.beforeMs ?? REMINDER_BEFORE_MS;
+      // The event id is the idempotency key: one reminder reaches each channel once, even when
+      // a restart or an extension schedules it again.
+      await this.deps.outbox.enqueue([this.event(campaign, category, `reminder.${state.phase}.${beforeMs}`, {
+        kind: 'reminder', phase: state.phase, endsAt: state.deadline,
       })]);
       return;
     }
@@ -134,6 +140,7 @@ export class Engine {
       case 'status': return this.status(campaign, actor);
       case 'proposals': return this.proposals(campaign, cmd.categoryId, cmd.mine === true, actor);
       case 'results': return this.results(campaign, cmd.categoryId);
+      case 'export': return { ok: true, type: 'export', export: await this.exportDocument(campaign.id) };
     }
   }
 
@@ -442,6 +449,49 @@ export class Engine {
     return { campaign: campaign.id, categories };
   }
 
+  /**
+   * Every idea with its author, likes, shortlist and, once a category is revealed, its votes
+   * (see ExportDocument). Votes of an open vote are never included.
+   */
+  async exportDocument(campaignId: string): Promise<ExportDocument> {
+    const campaign = this.requireCampaign(campaignId);
+    const { store } = this.deps;
+    const categories: ExportCategory[] = [];
+    for (const category of campaign.categories) {
+      const state = await store.getState(campaign.id, category.id);
+      const shortlist = await store.getShortlist(campaign.id, category.id);
+      const listedIds = new Set(shortlist.map((p) => p.id));
+      const results = await store.getResults(campaign.id, category.id);
+      const all = category.options ? shortlist : await store.listProposals(campaign.id, category.id);
+      const rank = new Map(results?.winners.map((w, i) => [w.id, i + 1]) ?? []);
+      const entries = [...all].sort((a, b) => a.seq - b.seq).map((p): ExportEntry => ({
+        id: p.id, text: p.text,
+        ...(p.authorName ? { author: p.authorName } : {}),
+        ...(p.platform ? { platform: p.platform } : {}),
+        status: p.status, likes: p.likes,
+        ...(category.options ? {} : { createdAt: p.createdAt }),
+        shortlisted: listedIds.has(p.id),
+        votes: results ? (results.tally[p.id] ?? 0) : null,
+        winnerRank: rank.get(p.id) ?? null,
+      }));
+      categories.push({ id: category.id, title: category.title, phase: state?.phase ?? 'pending', ballots: results?.ballots ?? null, entries });
+    }
+    return { campaign: campaign.id, title: campaign.title, exportedAt: this.deps.clock.now(), categories };
+  }
+
+  /**
+   * The final standings of a revealed category (every candidate, most votes first, winners
+   * flagged), as the results picture draws them; null while its vote is not revealed.
+   */
+  async standings(campaignId: string, categoryId: string): Promise<{ ballots: number; standings: Standing[] } | null> {
+    const campaign = this.requireCampaign(campaignId);
+    const category = findCategory(campaign, categoryId);
+    const results = category && await this.deps.store.getResults(campaign.id, category.id);
+    if (!category || !results || results.tiedPending?.length) return null;
+    const options = new Map((await this.deps.store.getShortlist(campaign.id, category.id)).map((p) => [p.id, p]));
+    return { ballots: results.ballots, standings: standingsOf(results, options) };
+  }
+
   private requireCampaign(id: string): CampaignSpec {
     const campaign = this.campaigns.get(id);
     if (!campaign) throw new Error(`unknown campaign ${id}`);
@@ -508,9 +558,32 @@ export class Engine {
     }
     const base = { campaignId: campaign.id, categoryId: category.id, from: state.phase, version: state.version };
     await scheduler.schedule({ ...base, id: dueId, kind: 'phase.due', at: state.deadline });
-    const remindAt = state.deadline - REMINDER_BEFORE_MS;
-    if (hasReminder(state.phase) && remindAt > this.deps.clock.now()) {
-      await scheduler.schedule({ ...base, id: phaseJobId(campaign.id, category.id, 'reminder', state.phase), kind: 'reminder', at: remindAt });
+    await this.scheduleReminders(campaign, category, state, base);
+  }
+
+  /**
+   * Schedules the reminders the campaign declares for the category's current phase. A reminder
+   * due while nothing ran is sent late, once (it states the real closing time); when several
+   * were missed, only the one closest to the deadline is sent. A reminder that falls before the
+   * phase opened (a phase shorter than the reminder's lead) is skipped.
+   */
+  private async scheduleReminders(
+    campaign: CampaignSpec, category: CategorySpec, state: CategoryState, base: Omit<PhaseJob, 'id' | 'kind' | 'at'>,
+  ): Promise<void> {
+    const phase = state.phase;
+    if (!isTimed(phase) || state.deadline === null) return;
+    const now = this.deps.clock.now();
+    const window = category.phases.find((w) => w.phase === phase);
+    const openedAt = window ? window.start + state.shift : Number.NEGATIVE_INFINITY;
+    const reminders = remindersOf(campaign).filter((r) => r.phase === phase && state.deadline! - r.beforeMs >= openedAt);
+    const missed = reminders.filter((r) => state.deadline! - r.beforeMs <= now);
+    const late = missed.reduce<ReminderSpec | undefined>((closest, r) => (!closest || r.beforeMs < closest.beforeMs ? r : closest), undefined);
+    for (const r of reminders) {
+      const at = state.deadline - r.beforeMs;
+      if (at <= now && r !== late) continue;
+      await this.deps.scheduler.schedule({
+        ...base, id: reminderJobId(campaign.id, category.id, phase, r.beforeMs), kind: 'reminder', at: Math.max(at, now), beforeMs: r.beforeMs,
+      });
     }
   }
 
@@ -528,7 +601,9 @@ export class Engine {
       const tied = results.tiedPending.flatMap((id) => { const p = options.get(id); return p ? [listed(p)] : []; });
       return this.event(campaign, category, `tie.${round}`, { kind: 'reveal.tie', tied });
     }
-    return this.event(campaign, category, 'results', { kind: 'results', winners: results.winners, ballots: results.ballots });
+    return this.event(campaign, category, 'results', {
+      kind: 'results', winners: results.winners, ballots: results.ballots, standings: standingsOf(results, options),
+    });
   }
 
   /**
@@ -625,6 +700,11 @@ export interface ResultsDocument {
 
 type DistributiveOmit<T, K extends PropertyKey> = T extends unknown ? Omit<T, K> : never;
 
+/** The campaign's reminders: those of its file, or the two 24 h ones by default. */
+export function remindersOf(campaign: CampaignSpec): readonly ReminderSpec[] {
+  return campaign.reminders ?? DEFAULT_REMINDERS;
+}
+
 function findCategory(campaign: CampaignSpec, id: string): CategorySpec | undefined {
   return campaign.categories.find((c) => c.id === id);
 }
@@ -647,6 +727,15 @@ function withoutAuthorKey({ authorKey: _key, ...winner }: Winner): Winner {
 
 function listed(p: Proposal): ListedProposal {
   return { id: p.id, text: p.text, ...(p.authorName ? { author: p.authorName } : {}) };
+}
+
+/** Every candidate with its final count, most votes first, then in proposal order. */
+function standingsOf(results: CategoryResults, options: ReadonlyMap<string, Proposal>): Standing[] {
+  const winners = new Set(results.winners.map((w) => w.id));
+  return [...options.values()]
+    .map((p) => ({ p, votes: results.tally[p.id] ?? 0 }))
+    .sort((a, b) => b.votes - a.votes || Number(winners.has(b.p.id)) - Number(winners.has(a.p.id)) || a.p.seq - b.p.seq)
+    .map(({ p, votes }) => ({ id: p.id, text: p.text, ...(p.authorName ? { author: p.authorName } : {}), votes, winner: winners.has(p.id) }));
 }
 
 /** Rule-made shortlists are seeded when proposals close. */

@@ -29,6 +29,19 @@ export type CampaignEvent =
   | (EventBase & { readonly kind: 'phase.extended'; readonly phase: Phase; readonly endsAt: number })
   | (EventBase & { readonly kind: 'proposal.review'; readonly proposal: ListedProposal; readonly likes: number })
   | (EventBase & { readonly kind: 'reveal.tie'; readonly tied: readonly ListedProposal[] })
-  | (EventBase & { readonly kind: 'results'; readonly winners: readonly Winner[]; readonly ballots: number });
+  | (EventBase & {
+      readonly kind: 'results'; readonly winners: readonly Winner[]; readonly ballots: number;
+      /** Every candidate with its final count, most votes first (the results picture); absent in older events. */
+      readonly standings?: readonly Standing[];
+    });
+
+/** One candidate of a revealed category: its final count, and whether it won. */
+export interface Standing {
+  readonly id: string;
+  readonly text: string;
+  readonly author?: string;
+  readonly votes: number;
+  readonly winner: boolean;
+}
 
 export type CampaignEventKind = CampaignEvent['kind'];

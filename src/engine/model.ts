@@ -102,7 +102,33 @@ export interface CampaignSpec {
   readonly channels: ChannelsSpec;
   readonly roles: RolesSpec;
   readonly categories: readonly CategorySpec[];
+  /** The colours of the results picture; the defaults of `DEFAULT_COLORS` when absent. */
+  readonly colors?: ChartColors;
+  /** Reminders before phases close; `DEFAULT_REMINDERS` when absent, none when empty. */
+  readonly reminders?: readonly ReminderSpec[];
 }
+
+/** `#rrggbb` colours of the results picture. */
+export interface ChartColors {
+  readonly background: string;
+  readonly text: string;
+  readonly bar: string;
+  readonly winner: string;
+}
+
+export const DEFAULT_COLORS: ChartColors = { background: '#ffffff', text: '#1f2328', bar: '#9aa4b2', winner: '#e4002b' };
+
+/** One reminder: posted `beforeMs` before `phase` closes, once per channel. */
+export interface ReminderSpec {
+  readonly phase: TimedPhase;
+  readonly beforeMs: number;
+}
+
+/** Without a `reminders` key: 24 hours before proposals close and before the vote closes. */
+export const DEFAULT_REMINDERS: readonly ReminderSpec[] = [
+  { phase: 'propose', beforeMs: 24 * 60 * 60 * 1000 },
+  { phase: 'vote', beforeMs: 24 * 60 * 60 * 1000 },
+];
 
 /**
  * Who acts. `id` is `platform:userId` (the fan's identity, DESIGN invariant 10).

@@ -56,6 +56,7 @@ const REQUIRED: Record<CommandType, Role> = {
   pause: 'manager',
   resume: 'manager',
   extend: 'manager',
+  export: 'manager',
 };
 
 export function mayRun(type: CommandType, roles: readonly Role[]): boolean {

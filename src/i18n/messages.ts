@@ -140,7 +140,7 @@ const en = {
   'discord.cmd.campaign.resume': 'Resume the campaign',
   'discord.cmd.campaign.extend': 'Give the current phase more time',
   'discord.cmd.campaign.reveal': 'Close the vote now and reveal the winners',
-  'discord.cmd.campaign.export': 'Download the results and the ideas as JSON',
+  'discord.cmd.campaign.export': 'Download the ideas and results as CSV (spreadsheets) and JSON',
   'discord.opt.campaign': 'The campaign (by default, the one of this channel)',
   'discord.opt.category': 'The category',
   'discord.opt.proposal': 'The number of the idea (see /proposals)',
@@ -234,6 +234,16 @@ const en = {
   'telegram.export.caption': 'Ideas and results of “{title}”.',
   'telegram.export.sent': 'I sent you the export in a private chat.',
   'telegram.export.blocked': 'I cannot write to you privately: open a chat with me, press Start, then try again.',
+  // ---------------------------------------------------------------- results picture and exports
+  'reply.export': 'Export of “{campaign}” ready: {entries} ideas or options, with authors, likes, shortlist and, once revealed, votes.',
+  'export.written': 'Export written: {path}',
+  'chart.title': 'Results — {category}',
+  'chart.ballots': 'Ballots: {ballots}',
+  'chart.votes': '{votes} votes',
+  'chart.winner': 'Winner',
+  'chart.by': 'by {author}',
+  'chart.empty': 'Nobody voted.',
+  'usage.export': '/export — write the ideas and results as CSV and JSON files (managers)',
 } as const;
 
 /** A key of the message catalog (the refusal codes are among them). */
@@ -362,7 +372,7 @@ const fr: Catalog = {
   'discord.cmd.campaign.resume': 'Reprendre la campagne',
   'discord.cmd.campaign.extend': 'Donner plus de temps à la phase en cours',
   'discord.cmd.campaign.reveal': 'Clore le vote maintenant et révéler les gagnants',
-  'discord.cmd.campaign.export': 'Télécharger les résultats et les idées en JSON',
+  'discord.cmd.campaign.export': 'Télécharger les idées et les résultats en CSV (tableur) et JSON',
   'discord.opt.campaign': 'La campagne (par défaut, celle de ce salon)',
   'discord.opt.category': 'La catégorie',
   'discord.opt.proposal': 'Le numéro de l’idée (voir /proposals)',
@@ -454,6 +464,16 @@ const fr: Catalog = {
   'telegram.export.caption': 'Les idées et les résultats de « {title} ».',
   'telegram.export.sent': 'Je t’ai envoyé l’export en message privé.',
   'telegram.export.blocked': 'Je ne peux pas t’écrire en privé : ouvre une discussion avec moi, appuie sur Démarrer, puis réessaie.',
+  // ---------------------------------------------------------------- image des résultats et exports
+  'reply.export': 'Export de « {campaign} » prêt : {entries} idées ou options, avec auteurs, likes, présélection et, une fois révélés, les votes.',
+  'export.written': 'Export écrit : {path}',
+  'chart.title': 'Résultats — {category}',
+  'chart.ballots': 'Bulletins : {ballots}',
+  'chart.votes': '{votes} voix',
+  'chart.winner': 'Gagnant',
+  'chart.by': 'par {author}',
+  'chart.empty': 'Personne n’a voté.',
+  'usage.export': '/export — écrit les idées et les résultats en fichiers CSV et JSON (managers)',
 };
 
 /** Both catalogs, for tests and tools; render through `t` or `messageTokens`. */

@@ -17,6 +17,8 @@ export interface PhaseJob {
   readonly version: number;
   /** UTC epoch ms. */
   readonly at: number;
+  /** Reminders: how long before the phase's deadline (which reminder of the campaign file). */
+  readonly beforeMs?: number;
 }
 
 export type JobHandler = (job: PhaseJob) => Promise<void>;
@@ -35,4 +37,9 @@ export interface PhaseScheduler {
 /** The deterministic id of a category's job (no `:`, which BullMQ reserves). */
 export function phaseJobId(campaignId: string, categoryId: string, kind: PhaseJob['kind'], from: Phase): string {
   return `${campaignId}.${categoryId}.${kind}.${from}`;
+}
+
+/** The deterministic id of one reminder of a category's phase (one job per declared reminder). */
+export function reminderJobId(campaignId: string, categoryId: string, phase: Phase, beforeMs: number): string {
+  return `${phaseJobId(campaignId, categoryId, 'reminder', phase)}.${beforeMs}`;
 }

@@ -261,6 +261,11 @@ function successLines(result: Success, command: Command, campaign: CampaignSpec,
       return result.results.length === 0
         ? [fill(locale, 'results.none')]
         : joinBlocks(result.results.map((r) => resultsBlock(locale, campaign, r)));
+    case 'export':
+      return [fill(locale, 'reply.export', {
+        campaign: fan(campaign.title),
+        entries: result.export.categories.reduce((n, c) => n + c.entries.length, 0),
+      })];
   }
 }
 

@@ -153,7 +153,10 @@ export class BullmqPhaseScheduler implements PhaseScheduler {
 
 /** A plain copy with exactly the PhaseJob fields (what the handler and `pending` see). */
 function phaseJob(j: PhaseJob): PhaseJob {
-  return { id: j.id, campaignId: j.campaignId, categoryId: j.categoryId, kind: j.kind, from: j.from, version: j.version, at: j.at };
+  return {
+    id: j.id, campaignId: j.campaignId, categoryId: j.categoryId, kind: j.kind, from: j.from, version: j.version, at: j.at,
+    ...(typeof j.beforeMs === 'number' ? { beforeMs: j.beforeMs } : {}),
+  };
 }
 
 /** BullMQ's prefix: the deployment prefix without its trailing `:` (BullMQ adds one). */

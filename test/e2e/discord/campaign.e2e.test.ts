@@ -8,6 +8,9 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { promisify } from 'node:util';
+import { parse } from 'csv-parse/sync';
+import { PNG } from 'pngjs';
+import { barPosition, CHART_WIDTH } from '../../../src/render/chart';
 import { FakeDiscord, replyText, settled, waitFor, type FakeUser, type InteractionRecord, type PostedMessage } from './fake-discord';
 
 jest.setTimeout(90_000);
@@ -44,6 +47,7 @@ proposals: { minLength: 3, maxLength: 280, perFan: 3 }
 shortlist: { by: curators, size: 5 }
 vote: { method: single, allowChange: false }
 reveal: { winners: 1, tieBreak: earliest }
+colors: { winner: "#00a86b" }
 categories:
   - id: cult-line
     title: "La réplique culte"
@@ -316,6 +320,15 @@ describe('a Crunch-like campaign on Discord, end to end', () => {
     expect(results.content).toContain('Norman Fan 3'); // the author's display name (nickname)
     expect(results.content).toContain('voix : 30');
     expect(results.allowedMentions).toEqual({ parse: [] });
+    // The results picture is attached to the announcement (one multipart request), the winner's
+    // bar in the campaign file's winner colour.
+    expect(results.attachments.map((a) => [a.filename, a.contentType])).toEqual([['crunch-e2e-cult-line.png', 'image/png']]);
+    const image = PNG.sync.read(results.attachments[0]!.data);
+    expect(image.width).toBe(CHART_WIDTH);
+    const bar = barPosition(0);
+    const i = (image.width * (bar.y + 10) + bar.x + 5) << 2;
+    expect([image.data[i], image.data[i + 1], image.data[i + 2]]).toEqual([0x00, 0xa8, 0x6b]);
+
     expect(results.content).not.toContain('<@');
 
     // final-location opts into mentioning its winning author: a real user mention, that user only.
@@ -325,6 +338,23 @@ describe('a Crunch-like campaign on Discord, end to end', () => {
     const author = proposals['final-location'][1]!.author; // fans[7] changed its vote to this one
     expect(mentioned.content).toContain(`<@${author.id}>`);
     expect(mentioned.allowedMentions).toEqual({ parse: [], users: [author.id] });
+  });
+
+  it('sends the manager’s export privately: a CSV that parses back with its accents, and JSON', async () => {
+    expect(await answered(fake.slash(managers[0]!, 'campaign export'))).toContain('Super Social Movie');
+    const upload = fake.requests.filter((r) => r.files.some((f) => f.endsWith('.csv')));
+    expect(upload).toHaveLength(1);
+    expect(upload[0]!.files.map((f) => f.replace(/\d{4}-\d\d-\d\d/, 'DATE'))).toEqual(['crunch-e2e-DATE.csv', 'crunch-e2e-DATE.json']);
+    const csv = upload[0]!.uploads.find((u) => u.filename.endsWith('.csv'))!.data.toString('utf8');
+    expect(csv.startsWith('\ufeff')).toBe(true);
+    const rows = parse(csv, { bom: true, columns: true }) as Record<string, string>[];
+    expect(rows.some((r) => r['category_title'] === 'La réplique culte')).toBe(true);
+    expect(rows.find((r) => r['category'] === 'cult-line' && r['winner_rank'] === '1')?.['author']).toBe('Norman Fan 3');
+    // A fan's text that starts like a formula is neutralised.
+    expect(rows.every((r) => !/^[=+\-@]/.test(r['text'] ?? ''))).toBe(true);
+    expect(rows.some((r) => r['text']?.startsWith(`'@everyone`))).toBe(true);
+    const fanTry = await answered(fake.slash(fans[0]!, 'campaign export'));
+    expect(fanTry).toMatch(/réservé/);
   });
 
   it('logs a missing permission once and warns the managers', async () => {

@@ -48,6 +48,8 @@ export interface RecordedRequest {
   readonly authorized: boolean;
   readonly body: Json;
   readonly files: readonly string[];
+  /** The uploaded files with their bytes (multipart requests). */
+  readonly uploads: readonly Upload[];
   status: number;
   answer?: Json;
 }
@@ -61,6 +63,14 @@ export interface PostedMessage {
   readonly flags: number;
   readonly raw: Json;
   readonly at: number;
+  /** Files uploaded with the message (multipart), with their bytes. */
+  readonly attachments: readonly Upload[];
+}
+
+export interface Upload {
+  readonly filename: string;
+  readonly contentType: string;
+  readonly data: Buffer;
 }
 
 export interface InteractionRecord {
@@ -209,28 +219,33 @@ function validateOptions(options: Json[], where: string): void {
   });
 }
 
-async function readBody(req: IncomingMessage): Promise<{ json: Json; files: string[] }> {
+async function readBody(req: IncomingMessage): Promise<{ json: Json; files: string[]; uploads: Upload[] }> {
   const chunks: Buffer[] = [];
   for await (const chunk of req) chunks.push(chunk as Buffer);
   const raw = Buffer.concat(chunks);
-  if (raw.length === 0) return { json: undefined, files: [] };
+  if (raw.length === 0) return { json: undefined, files: [], uploads: [] };
   const type = req.headers['content-type'] ?? '';
   const boundary = /boundary=(?:"([^"]+)"|([^;]+))/.exec(type);
   if (type.startsWith('multipart/form-data') && boundary) {
     const text = raw.toString('latin1');
     let json: Json;
     const files: string[] = [];
+    const uploads: Upload[] = [];
     for (const part of text.split(`--${boundary[1] ?? boundary[2]}`)) {
       const [head = '', ...rest] = part.split('\r\n\r\n');
       const body = rest.join('\r\n\r\n').replace(/\r\n$/, '');
       const name = /name="([^"]+)"/.exec(head)?.[1];
       const filename = /filename="([^"]+)"/.exec(head)?.[1];
       if (name === 'payload_json') json = JSON.parse(Buffer.from(body, 'latin1').toString('utf8'));
-      else if (filename) files.push(filename);
+      else if (filename) {
+        files.push(filename);
+        const contentType = /content-type:\s*([^\r\n]+)/i.exec(head)?.[1] ?? 'application/octet-stream';
+        uploads.push({ filename, contentType, data: Buffer.from(body, 'latin1') });
+      }
     }
-    return { json, files };
+    return { json, files, uploads };
   }
-  return { json: JSON.parse(raw.toString('utf8')), files: [] };
+  return { json: JSON.parse(raw.toString('utf8')), files: [], uploads: [] };
 }
 
 export class FakeDiscord {
@@ -373,13 +388,13 @@ export class FakeDiscord {
     const path = decodeURIComponent(url.pathname);
     const method = req.method ?? 'GET';
     const authorized = req.headers.authorization === `Bot ${this.options.token}`;
-    let body: { json: Json; files: string[] };
+    let body: { json: Json; files: string[]; uploads: Upload[] };
     try {
       body = await readBody(req);
     } catch {
-      body = { json: undefined, files: [] };
+      body = { json: undefined, files: [], uploads: [] };
     }
-    const record: RecordedRequest = { at: Date.now(), method, path, authorized, body: body.json, files: body.files, status: 0 };
+    const record: RecordedRequest = { at: Date.now(), method, path, authorized, body: body.json, files: body.files, uploads: body.uploads, status: 0 };
     this.requests.push(record);
     const reply = (status: number, answer?: Json, headers: Record<string, string> = {}) => {
       record.status = status;
@@ -423,7 +438,7 @@ export class FakeDiscord {
         this.commands.set(scope, registered);
         return reply(200, registered);
       }
-      if (method === 'POST' && (m = match('channels/*/messages'))) return this.postMessage(m[0] ?? '', body.json, reply);
+      if (method === 'POST' && (m = match('channels/*/messages'))) return this.postMessage(m[0] ?? '', body.json, reply, body.uploads);
       if (method === 'POST' && (m = match('interactions/*/*/callback'))) return this.callback(m[0] ?? '', m[1] ?? '', body.json, reply);
       if (method === 'PATCH' && (m = match('webhooks/*/*/messages/@original'))) return this.editOriginal(m[0] ?? '', m[1] ?? '', body.json, body.files, reply);
       if (method === 'POST' && (m = match('webhooks/*/*'))) return this.followUp(m[0] ?? '', m[1] ?? '', body.json, reply);
@@ -434,17 +449,18 @@ export class FakeDiscord {
     }
   }
 
-  private message(channelId: string, body: Json, flags = 0): PostedMessage {
+  private message(channelId: string, body: Json, flags = 0, uploads: readonly Upload[] = []): PostedMessage {
     const id = nextId();
     const raw = {
-      id, channel_id: channelId, author: this.botUser, content: body?.content ?? '', embeds: body?.embeds ?? [], attachments: [],
+      id, channel_id: channelId, author: this.botUser, content: body?.content ?? '', embeds: body?.embeds ?? [],
+      attachments: uploads.map((u, i) => ({ id: String(i), filename: u.filename, content_type: u.contentType, size: u.data.length })),
       components: body?.components ?? [], flags, timestamp: new Date().toISOString(), edited_timestamp: null, tts: false,
       mention_everyone: false, mentions: [], mention_roles: [], pinned: false, type: 0, application_id: this.options.applicationId,
     };
-    return { id, channelId, content: raw.content, components: raw.components, allowedMentions: body?.allowed_mentions, flags, raw, at: Date.now() };
+    return { id, channelId, content: raw.content, components: raw.components, allowedMentions: body?.allowed_mentions, flags, raw, at: Date.now(), attachments: uploads };
   }
 
-  private postMessage(channelId: string, body: Json, reply: (status: number, answer?: Json, headers?: Record<string, string>) => void): void {
+  private postMessage(channelId: string, body: Json, reply: (status: number, answer?: Json, headers?: Record<string, string>) => void, uploads: readonly Upload[] = []): void {
     const guild = this.options.guilds.find((g) => g.channels.some((c) => c.id === channelId));
     if (!guild) return reply(404, { message: 'Unknown Channel', code: 10003 });
     if (guild.denied?.includes(channelId)) return reply(403, { message: 'Missing Permissions', code: 50013 });
@@ -461,8 +477,10 @@ export class FakeDiscord {
       times.push(now);
     }
     validateMessage(body);
-    check((body.content ?? '') !== '' || (body.components ?? []).length > 0 || (body.embeds ?? []).length > 0, 'Cannot send an empty message');
-    const message = this.message(channelId, body);
+    check((body.content ?? '') !== '' || (body.components ?? []).length > 0 || (body.embeds ?? []).length > 0 || uploads.length > 0, 'Cannot send an empty message');
+    // Real Discord refuses more than 10 files or a file over 10 MiB for a bot without boosts.
+    check(uploads.length <= 10 && uploads.every((u) => u.data.length <= 10 * 1024 * 1024), 'Request entity too large');
+    const message = this.message(channelId, body, 0, uploads);
     this.messages.push(message);
     return reply(200, message.raw);
   }

@@ -5,6 +5,9 @@
  */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { parse } from 'csv-parse/sync';
+import { PNG } from 'pngjs';
+import { barPosition, CHART_WIDTH } from '../../../src/render/chart';
 import { FakeBotApi, type BotMessage, type FakeChat, type FakeUser } from './fake-bot-api';
 import { startCocreate, writeCampaign, type CocreateProcess } from './cocreate-process';
 
@@ -227,14 +230,26 @@ describe('cocreate on Telegram, end to end', () => {
     expect(results.text).toBe('The results for “The cult line” are in! Ballots: 3\n🏆 #1 · I am your father — Alice — votes: 2');
     const villain = await fake.waitForMessage(group, (m) => m.text.startsWith('The results for “The villain” are in!'));
     expect(villain.text).toBe('The results for “The villain” are in! Ballots: 2\n🏆 #5 · The tax office — Carol — votes: 2');
+    // The results picture follows as a photo (multipart upload), the winner's bar in the campaign's winner colour.
+    const photo = await fake.waitForMessage(group, (m) => m.photo?.filename === 'tg-e2e-cult-line.png');
+    expect(photo.text).toBe('Results — The cult line');
+    const image = PNG.sync.read(photo.photo!.bytes);
+    expect(image.width).toBe(CHART_WIDTH);
+    const bar = barPosition(0);
+    const i = (image.width * (bar.y + 10) + bar.x + 5) << 2;
+    expect([image.data[i], image.data[i + 1], image.data[i + 2]]).toEqual([0xe4, 0x00, 0x2b]);
 
     expect((await say(alice, '/export')).text).toBe('You are not allowed to do that here: it is reserved for the campaign’s curators or managers.');
     expect((await say(mia, '/export')).text).toBe('I sent you the export in a private chat.');
-    const file = fake.messagesIn(fake.privateChat(mia)).find((m) => m.document)!;
-    const exported = JSON.parse(file.document!.content) as { campaign: string; categories: { id: string; proposals: { author: string; text: string }[]; results: { winners: { id: string }[] } }[] };
+    const files = fake.messagesIn(fake.privateChat(mia)).filter((m) => m.document);
+    expect(files.map((m) => m.document!.filename.replace(/\d{4}-\d\d-\d\d/, 'DATE'))).toEqual(['tg-e2e-DATE.csv', 'tg-e2e-DATE.json']);
+    const rows = parse(files[0]!.document!.content, { bom: true, columns: true }) as Record<string, string>[];
+    const cultLine = rows.filter((r) => r['category'] === 'cult-line');
+    expect(cultLine.map((r) => r['author'])).toEqual(['Alice', '<i>Bob</i> & Co', 'Carol']);
+    expect(cultLine.find((r) => r['winner_rank'] === '1')).toMatchObject({ id: '1', votes: '2', ballots: '3' });
+    const exported = JSON.parse(files[1]!.document!.content) as { campaign: string; categories: { id: string; entries: { author: string; winnerRank: number | null }[] }[] };
     expect(exported.campaign).toBe('tg-e2e');
-    expect(exported.categories[0]!.results.winners.map((w) => w.id)).toEqual(['1']);
-    expect(exported.categories[0]!.proposals.map((p) => p.author)).toEqual(['Alice', '<i>Bob</i> & Co', 'Carol']);
+    expect(exported.categories[0]!.entries.map((e) => e.author)).toEqual(['Alice', '<i>Bob</i> & Co', 'Carol']);
   });
 
   it('never sent a message Telegram would refuse, and stops cleanly, saving the campaign', async () => {

@@ -48,6 +48,8 @@ export interface BotMessage {
   readonly replyTo?: number;
   /** For documents: the file name and content. */
   readonly document?: { readonly filename: string; readonly content: string };
+  /** For photos: the uploaded file's name and bytes. */
+  readonly photo?: { readonly filename: string; readonly bytes: Buffer };
 }
 
 export interface RecordedCall {
@@ -348,6 +350,7 @@ export class FakeBotApi {
       }
       case 'answerCallbackQuery': return this.answerCallbackQuery(p);
       case 'sendDocument': return this.sendDocument(p);
+      case 'sendPhoto': return this.sendPhoto(p);
       case 'sendChatAction': return true;
       default: throw new ApiError(404, 'Not Found: method not found');
     }
@@ -450,6 +453,19 @@ export class FakeBotApi {
     return true;
   }
 
+  /** A photo uploaded as a multipart file (a file_id or URL string is not supported by this fake). */
+  private sendPhoto(p: Record<string, unknown>): unknown {
+    const chat = this.chatOf(p.chat_id);
+    const photo = p.photo as { filename: string; bytes: Buffer } | undefined;
+    if (!photo || typeof photo !== 'object' || !Buffer.isBuffer(photo.bytes)) throw new ApiError(400, 'Bad Request: there is no photo in the request');
+    if (photo.bytes.length > 10 * 1024 * 1024) throw new ApiError(400, 'Bad Request: PHOTO_INVALID_DIMENSIONS');
+    if (typeof p.caption === 'string' && [...p.caption].length > 1024) throw new ApiError(400, 'Bad Request: message caption is too long');
+    const caption = typeof p.caption === 'string' ? this.formatted(p, 'caption') : { source: '', text: '', entities: [] };
+    const message: BotMessage = { message_id: this.nextMessageId++, chat, ...caption, keyboard: [], photo: { filename: photo.filename, bytes: photo.bytes } };
+    this.messages.set(message.message_id, message);
+    return { ...this.asTelegramMessage(message), photo: [{ file_id: `photo-${message.message_id}`, file_unique_id: `p${message.message_id}`, width: 1200, height: 600, file_size: photo.bytes.length }] };
+  }
+
   private sendDocument(p: Record<string, unknown>): unknown {
     const chat = this.chatOf(p.chat_id);
     const doc = p.document as { filename: string; content: string } | undefined;
@@ -484,7 +500,8 @@ async function parseParams(contentType: string, raw: Buffer): Promise<Record<str
       if (typeof value === 'string') {
         params[name] = name === 'reply_markup' ? JSON.parse(value) : value;
       } else {
-        params[name] = { filename: value.name, content: await value.text() };
+        const bytes = Buffer.from(await value.arrayBuffer());
+        params[name] = { filename: value.name, content: bytes.toString('utf8'), bytes };
       }
     }
     // telegraf uploads the file under an attachment name and refers to it as attach://name.
