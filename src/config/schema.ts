@@ -97,6 +97,8 @@ export const proposalsSchema = z
     minLength: length.default(3),
     maxLength: length.default(280),
     perFan: z.int().min(1).max(100).default(3),
+    /** Issue 7: most proposals the category accepts in all (anti-spam cap). */
+    maxTotal: z.int().min(1).max(1_000_000).optional(),
   })
   .superRefine((rules, ctx) => {
     if (rules.minLength > rules.maxLength) {
@@ -167,6 +169,35 @@ export const categorySchema = z.strictObject({
   schedule: scheduleSchema.optional(),
 });
 
+// ---------------------------------------------------------------- trust and fairness (issue 7)
+
+/** Discord user ids and Telegram user ids (no `admins` here: a list of people). */
+const userListsSchema = z.strictObject({
+  discord: z.array(discordId).default([]),
+  telegram: z.array(platformId(/^\d{1,20}$/, 'a Telegram user id (digits only, in quotes), such as "123456789"')).default([]),
+});
+
+const eligibilityRules = {
+  minAccountAge: duration.optional(),
+  minMemberAge: duration.optional(),
+  requireRoles: roleGrantsSchema.optional(),
+  excludeRoles: roleGrantsSchema.optional(),
+  excludeUsers: userListsSchema.optional(),
+  unknown: z.enum(['allow', 'refuse']).optional(),
+};
+
+/** Who may take part; `propose` and `vote` replace keys of the campaign-wide rules for that phase. */
+export const eligibilitySchema = z.strictObject({
+  ...eligibilityRules,
+  propose: z.strictObject(eligibilityRules).optional(),
+  vote: z.strictObject(eligibilityRules).optional(),
+});
+
+const rateSchema = z.strictObject({ max: z.int().min(1).max(10_000), per: duration });
+
+/** Per-fan sliding windows. */
+export const limitsSchema = z.strictObject({ proposals: rateSchema.optional(), likes: rateSchema.optional() });
+
 /**
  * The whole campaign file. Parsing applies the defaults; it checks each value on its own,
  * not the rules between keys (use `validateCampaign` for everything).
@@ -182,6 +213,9 @@ export const campaignFileSchema = z.strictObject({
   shortlist: shortlistSchema.optional(),
   vote: voteSchema.prefault({ method: 'single' }),
   reveal: revealSchema.prefault({}),
+  eligibility: eligibilitySchema.optional(),
+  limits: limitsSchema.optional(),
+  retention: duration.optional(),
   categories: z.array(categorySchema).min(1),
 });
 

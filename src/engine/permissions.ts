@@ -56,6 +56,13 @@ const REQUIRED: Record<CommandType, Role> = {
   pause: 'manager',
   resume: 'manager',
   extend: 'manager',
+  mydata: 'fan',
+  forgetme: 'fan',
+  ban: 'curator',
+  unban: 'curator',
+  bans: 'curator',
+  'fan.export': 'manager',
+  'fan.erase': 'manager',
 };
 
 export function mayRun(type: CommandType, roles: readonly Role[]): boolean {
