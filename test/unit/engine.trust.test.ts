@@ -1,8 +1,12 @@
 // Issue 7 in the engine: eligibility per phase, the ban list, per-fan limits, the cap per
 // category, refusal counts for managers, /mydata, /forgetme, manager export/erase, retention.
+import { Engine, type ModerationEntry } from '../../src/engine/engine';
 import type { Actor, EligibilityRules } from '../../src/engine/model';
 import { renderRefusal, renderResult, toPlainText } from '../../src/render/message';
 import { loadCampaignFile } from '../../src/config/loader';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { campaign, category, code, DAY, fan, fixedCategory, harness, HOUR, ok, T0 } from '../helpers/harness';
 
 const none = { discord: [], telegram: [] };
@@ -84,8 +88,7 @@ describe('the ban list', () => {
   it('calls the moderation hook once a ban is durable', async () => {
     const spec = campaign([category('c')]);
     const h = await harness(spec);
-    const entries: unknown[] = [];
-    const { Engine } = await import('../../src/engine/engine');
+    const entries: ModerationEntry[] = [];
     const engine = new Engine({ campaigns: [spec], store: h.store, scheduler: h.scheduler, outbox: h.outbox, clock: h.clock, onModeration: (e) => void entries.push(e) });
     await engine.execute({ type: 'ban', campaignId: spec.id, fan: 'discord:9', reason: 'flood' }, fan('cur', ['curator']));
     expect(entries).toEqual([{ kind: 'ban', campaignId: spec.id, fan: 'discord:9', by: 'local:cur', reason: 'flood', at: h.clock.now() }]);
@@ -174,10 +177,7 @@ describe("fans' data rights", () => {
 });
 
 describe('the campaign file', () => {
-  it('reads eligibility, limits, retention and proposals.maxTotal, a phase overriding campaign-wide keys', async () => {
-    const { writeFileSync, mkdtempSync } = await import('node:fs');
-    const { join } = await import('node:path');
-    const { tmpdir } = await import('node:os');
+  it('reads eligibility, limits, retention and proposals.maxTotal, a phase overriding campaign-wide keys', () => {
     const dir = mkdtempSync(join(tmpdir(), 'trust-'));
     const file = join(dir, 'c.yaml');
     writeFileSync(file, `id: trust
