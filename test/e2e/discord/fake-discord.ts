@@ -209,7 +209,7 @@ function validateOptions(options: Json[], where: string): void {
   });
 }
 
-async function readBody(req: IncomingMessage): Promise<{ json: Json; files: string[] }> {
+async function readBody(req: IncomingMessage): Promise<{ json: Json; files: string[]; contents?: Record<string, string> }> {
   const chunks: Buffer[] = [];
   for await (const chunk of req) chunks.push(chunk as Buffer);
   const raw = Buffer.concat(chunks);
@@ -220,15 +220,19 @@ async function readBody(req: IncomingMessage): Promise<{ json: Json; files: stri
     const text = raw.toString('latin1');
     let json: Json;
     const files: string[] = [];
+    const contents: Record<string, string> = {};
     for (const part of text.split(`--${boundary[1] ?? boundary[2]}`)) {
       const [head = '', ...rest] = part.split('\r\n\r\n');
       const body = rest.join('\r\n\r\n').replace(/\r\n$/, '');
       const name = /name="([^"]+)"/.exec(head)?.[1];
       const filename = /filename="([^"]+)"/.exec(head)?.[1];
       if (name === 'payload_json') json = JSON.parse(Buffer.from(body, 'latin1').toString('utf8'));
-      else if (filename) files.push(filename);
+      else if (filename) {
+        files.push(filename);
+        contents[filename] = Buffer.from(body, 'latin1').toString('utf8');
+      }
     }
-    return { json, files };
+    return { json, files, contents };
   }
   return { json: JSON.parse(raw.toString('utf8')), files: [] };
 }
@@ -242,6 +246,8 @@ export class FakeDiscord {
   readonly commands = new Map<string, Json[]>();
   readonly botUser = { id: '1300000000000000001', username: 'cocreate', discriminator: '0', global_name: 'cocreate', avatar: null, bot: true, flags: 0 };
   rateLimited = 0;
+  /** The last content uploaded under each attachment file name (UTF-8). */
+  readonly attachments = new Map<string, string>();
 
   private server: Server | undefined;
   private readonly wss = new WebSocketServer({ noServer: true });
@@ -373,9 +379,10 @@ export class FakeDiscord {
     const path = decodeURIComponent(url.pathname);
     const method = req.method ?? 'GET';
     const authorized = req.headers.authorization === `Bot ${this.options.token}`;
-    let body: { json: Json; files: string[] };
+    let body: { json: Json; files: string[]; contents?: Record<string, string> };
     try {
       body = await readBody(req);
+      for (const [name, content] of Object.entries(body.contents ?? {})) this.attachments.set(name, content);
     } catch {
       body = { json: undefined, files: [] };
     }
