@@ -208,7 +208,7 @@ const en = {
   'telegram.command.reveal': 'Close the vote now and reveal the winners (managers)',
   'telegram.command.export': 'Get the ideas and results as a file (managers)',
   'telegram.command.help': 'How to take part',
-  'telegram.help': 'How to take part in “{title}”:\n/propose — propose an idea (pick its category, then send the text)\n/mine — your ideas, to edit or withdraw them\n/status — phases, deadlines and counts\nWhen the vote opens, press the buttons under the shortlist to vote.\nCurators: /shortlist [CATEGORY], /shortlist add ID, /shortlist remove ID\nManagers: /advance, /pause, /resume, /extend [CATEGORY] DURATION, /reveal, /export',
+  'telegram.help': 'How to take part in “{title}”:\n/propose — propose an idea (pick its category, then send the text)\n/mine — your ideas, to edit or withdraw them\n/status — phases, deadlines and counts\n/mydata — your data, sent privately; /forgetme — erase yourself\nWhen the vote opens, press the buttons under the shortlist to vote.\nCurators: /shortlist [CATEGORY], /shortlist add ID, /shortlist remove ID\nManagers: /advance, /pause, /resume, /extend [CATEGORY] DURATION, /reveal, /export',
   'telegram.no-campaign': 'No campaign runs in this chat.',
   'telegram.propose.pick': 'Which category is your idea for?',
   'telegram.propose.none': 'No category takes ideas right now. Type /status to see what is open.',
@@ -288,6 +288,10 @@ const en = {
   'telegram.command.mydata': 'Your data in this campaign, sent privately',
   'telegram.command.forgetme': 'Erase yourself from this campaign',
   'telegram.mydata.blocked': 'I cannot write to you privately: open a chat with me, press Start, then try again.',
+  'telegram.command.ban': 'Ban a fan: /ban ID reason, or in reply to their message (curators)',
+  'telegram.command.unban': 'Lift a ban: /unban ID (curators)',
+  'telegram.command.bans': 'The banned fans (curators)',
+  'telegram.command.fan': 'A fan’s data: /fan export|erase PLATFORM:ID (managers)',
 } as const;
 
 /** A key of the message catalog (the refusal codes are among them). */
@@ -482,7 +486,7 @@ const fr: Catalog = {
   'telegram.command.reveal': 'Clore le vote maintenant et révéler les gagnants (responsables)',
   'telegram.command.export': 'Recevoir les idées et les résultats dans un fichier (responsables)',
   'telegram.command.help': 'Comment participer',
-  'telegram.help': 'Comment participer à « {title} » :\n/propose — proposer une idée (choisis sa catégorie, puis envoie le texte)\n/mine — tes idées, pour les modifier ou les retirer\n/status — phases, échéances et compteurs\nQuand le vote ouvre, appuie sur les boutons sous la présélection pour voter.\nCurateurs : /shortlist [CATÉGORIE], /shortlist add ID, /shortlist remove ID\nResponsables : /advance, /pause, /resume, /extend [CATÉGORIE] DURÉE, /reveal, /export',
+  'telegram.help': 'Comment participer à « {title} » :\n/propose — proposer une idée (choisis sa catégorie, puis envoie le texte)\n/mine — tes idées, pour les modifier ou les retirer\n/status — phases, échéances et compteurs\n/mydata — tes données, envoyées en privé ; /forgetme — t’effacer\nQuand le vote ouvre, appuie sur les boutons sous la présélection pour voter.\nCurateurs : /shortlist [CATÉGORIE], /shortlist add ID, /shortlist remove ID\nResponsables : /advance, /pause, /resume, /extend [CATÉGORIE] DURÉE, /reveal, /export',
   'telegram.no-campaign': 'Aucune campagne ne se déroule dans cette discussion.',
   'telegram.propose.pick': 'Pour quelle catégorie est ton idée ?',
   'telegram.propose.none': 'Aucune catégorie ne prend d’idées en ce moment. Tape /status pour voir ce qui est ouvert.',
@@ -562,6 +566,10 @@ const fr: Catalog = {
   'telegram.command.mydata': 'Tes données dans cette campagne, envoyées en privé',
   'telegram.command.forgetme': 'T’effacer de cette campagne',
   'telegram.mydata.blocked': 'Je ne peux pas t’écrire en privé : ouvre une discussion avec moi, appuie sur Démarrer, puis réessaie.',
+  'telegram.command.ban': 'Bannir un fan : /ban ID raison, ou en réponse à son message (curateurs)',
+  'telegram.command.unban': 'Lever un bannissement : /unban ID (curateurs)',
+  'telegram.command.bans': 'Les fans bannis (curateurs)',
+  'telegram.command.fan': 'Les données d’un fan : /fan export|erase PLATEFORME:ID (responsables)',
 };
 
 /** Both catalogs, for tests and tools; render through `t` or `messageTokens`. */
