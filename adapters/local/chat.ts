@@ -164,6 +164,8 @@ export class LocalChat {
     const command: Command = { ...body, campaignId: campaign.id };
     const result = await this.options.engine.execute(command, this.actor);
     this.say(toPlainText(renderResult(result, command, campaign, this.locale())));
+    // The terminal is private to its operator: a fan's data is shown in full.
+    if (result.ok && (result.type === 'mydata' || result.type === 'fan.export')) this.say(JSON.stringify(result.data, null, 2));
   }
 
   private playAs(name: string, role: Role): void {

@@ -292,6 +292,12 @@ const en = {
   'telegram.command.unban': 'Lift a ban: /unban ID (curators)',
   'telegram.command.bans': 'The banned fans (curators)',
   'telegram.command.fan': 'A fan’s data: /fan export|erase PLATFORM:ID (managers)',
+  'usage.mydata': '/mydata — everything this campaign holds about you, as JSON',
+  'usage.forgetme': '/forgetme confirm — erase yourself from this campaign',
+  'usage.ban': '/ban NAME|PLATFORM:ID [reason] — ban a fan (curators)',
+  'usage.unban': '/unban NAME|PLATFORM:ID — lift a ban (curators)',
+  'usage.bans': '/bans — the banned fans (curators)',
+  'usage.fan': '/fan export|erase NAME|PLATFORM:ID — a fan’s data, or erase them (managers)',
 } as const;
 
 /** A key of the message catalog (the refusal codes are among them). */
@@ -570,6 +576,12 @@ const fr: Catalog = {
   'telegram.command.unban': 'Lever un bannissement : /unban ID (curateurs)',
   'telegram.command.bans': 'Les fans bannis (curateurs)',
   'telegram.command.fan': 'Les données d’un fan : /fan export|erase PLATEFORME:ID (responsables)',
+  'usage.mydata': '/mydata — tout ce que cette campagne sait de toi, en JSON',
+  'usage.forgetme': '/forgetme confirm — t’effacer de cette campagne',
+  'usage.ban': '/ban NOM|PLATEFORME:ID [raison] — bannir un fan (curateurs)',
+  'usage.unban': '/unban NOM|PLATEFORME:ID — lever un bannissement (curateurs)',
+  'usage.bans': '/bans — les fans bannis (curateurs)',
+  'usage.fan': '/fan export|erase NOM|PLATEFORME:ID — les données d’un fan, ou l’effacer (responsables)',
 };
 
 /** Both catalogs, for tests and tools; render through `t` or `messageTokens`. */
