@@ -11,7 +11,7 @@ import {
 } from 'discord.js';
 import type { Command, CommandResult, PhaseChange, Success } from '../../src/engine/commands';
 import type { CampaignEvent, ListedProposal } from '../../src/engine/events';
-import type { Actor, CampaignSpec, CategorySpec, Locale, Phase } from '../../src/engine/model';
+import type { Actor, ActorFacts, CampaignSpec, CategorySpec, Locale, Phase } from '../../src/engine/model';
 import { refuse, type RefusalCode } from '../../src/engine/codes';
 import { t } from '../../src/i18n/messages';
 import { RateLimitedError, type Deliver, type DeliveryTarget } from '../../src/ports/outbox';
@@ -65,7 +65,31 @@ export function actorOf(interaction: Interaction): Actor {
     if ('displayName' in member && typeof member.displayName === 'string') displayName = member.displayName;
     else if ('nick' in member && typeof member.nick === 'string' && member.nick !== '') displayName = member.nick;
   }
-  return { platform: 'discord', userId: user.id, displayName, memberRoleIds: roles };
+  return { platform: 'discord', userId: user.id, displayName, memberRoleIds: roles, facts: factsOf(interaction) };
+}
+
+/**
+ * What Discord tells about a member, for eligibility (issue 7): the account's creation time,
+ * read from the user id (a snowflake carries its creation time), and when the member joined
+ * the guild (`joined_at` of the interaction's member). Outside a guild, the join is unknown.
+ */
+export function factsOf(interaction: Interaction): ActorFacts {
+  const accountCreatedAt = interaction.user.createdTimestamp;
+  const member = interaction.member as { joinedTimestamp?: number | null; joined_at?: string } | null;
+  const joined = member?.joinedTimestamp ?? (typeof member?.joined_at === 'string' ? Date.parse(member.joined_at) : undefined);
+  return {
+    ...(Number.isFinite(accountCreatedAt) ? { accountCreatedAt } : {}),
+    ...(typeof joined === 'number' && Number.isFinite(joined) ? { memberSince: joined } : {}),
+  };
+}
+
+/** A fan as a moderator types it: `platform:id`, a Discord id, or a mention `<@id>` (anything else goes to the engine as is). */
+export function fanFromOption(value: string): string {
+  const text = value.trim();
+  const mention = /^<@!?(\d{1,20})>$/.exec(text);
+  if (mention) return `discord:${mention[1]}`;
+  if (/^\d{1,20}$/.test(text)) return `discord:${text}`;
+  return text;
 }
 
 interface Scope {
@@ -324,6 +348,9 @@ export class DiscordAdapter {
       case 'status': return this.status(interaction, scope);
       case 'shortlist': return this.shortlist(interaction, scope, interaction.options.getSubcommand(), category);
       case 'campaign': return this.manage(interaction, scope, interaction.options.getSubcommand(), category);
+      case 'mydata': return this.fanData(interaction, scope, { type: 'mydata', campaignId: scope.campaign.id });
+      case 'forgetme': return this.forgetMe(interaction, scope);
+      case 'moderate': return this.moderate(interaction, scope, interaction.options.getSubcommand());
       default: return this.answerRefusal(interaction, scope, 'command.invalid');
     }
   }
@@ -433,6 +460,8 @@ export class DiscordAdapter {
       case 'advance': return this.advance(interaction, scope, categoryId, null);
       case 'reveal': return this.advance(interaction, scope, categoryId, 'vote');
       case 'export': return this.exportResults(interaction, scope);
+      case 'fan-export': return this.fanData(interaction, scope, { type: 'fan.export', campaignId, fan: fanFromOption(interaction.options.getString('fan', true)) });
+      case 'fan-erase': command = { type: 'fan.erase', campaignId, fan: fanFromOption(interaction.options.getString('fan', true)) }; break;
       case 'pause': command = { type: 'pause', campaignId, ...which }; break;
       case 'resume': command = { type: 'resume', campaignId, ...which }; break;
       case 'extend': command = { type: 'extend', campaignId, ...which, by: interaction.options.getString('duration', true) }; break;
@@ -466,6 +495,41 @@ export class DiscordAdapter {
     }
     const result: CommandResult = changes.length > 0 ? { ok: true, type: 'advance', changes } : refusal;
     await this.answerWithWarnings(interaction, scope, renderResult(result, base, scope.campaign, scope.locale), result.ok);
+  }
+
+  /**
+   * /mydata (and a manager's fan export): the summary and the JSON file, in the ephemeral
+   * reply that only the asking member sees.
+   */
+  private async fanData(interaction: ChatInputCommandInteraction, scope: Scope, command: Command): Promise<void> {
+    const result = await this.run(scope, command);
+    if (!result.ok || (result.type !== 'mydata' && result.type !== 'fan.export')) return this.answerResult(interaction, scope, result, command);
+    const name = `${scope.campaign.id}-${result.fan.replace(/[^a-z0-9-]/gi, '-')}.json`;
+    const files = [{ attachment: Buffer.from(`${JSON.stringify(result.data, null, 2)}\n`), name }];
+    await this.answer(interaction, renderResult(result, command, scope.campaign, scope.locale), [], files);
+  }
+
+  /** /forgetme: explains what it erases, and erases only with the `confirm` choice. */
+  private async forgetMe(interaction: ChatInputCommandInteraction, scope: Scope): Promise<void> {
+    if (interaction.options.getString('confirm') !== 'yes') {
+      const how = `/${scope.locale === 'fr' ? 'oublie-moi confirmer' : 'forgetme confirm'}: ${t(scope.locale, 'discord.choice.confirm')}`;
+      return this.answer(interaction, t(scope.locale, 'reply.forgetme.confirm', { title: scope.campaign.title, how }));
+    }
+    const command: Command = { type: 'forgetme', campaignId: scope.campaign.id };
+    await this.answerResult(interaction, scope, await this.run(scope, command), command);
+  }
+
+  /** Curators' ban list. */
+  private async moderate(interaction: ChatInputCommandInteraction, scope: Scope, sub: string): Promise<void> {
+    const campaignId = scope.campaign.id;
+    let command: Command;
+    switch (sub) {
+      case 'ban': command = { type: 'ban', campaignId, fan: fanFromOption(interaction.options.getString('fan', true)), reason: interaction.options.getString('reason') ?? '' }; break;
+      case 'unban': command = { type: 'unban', campaignId, fan: fanFromOption(interaction.options.getString('fan', true)) }; break;
+      case 'bans': command = { type: 'bans', campaignId }; break;
+      default: return this.answerRefusal(interaction, scope, 'command.invalid');
+    }
+    await this.answerResult(interaction, scope, await this.run(scope, command), command);
   }
 
   /** The manager's export (CSV for spreadsheets, and JSON), attached to a reply only they see. */

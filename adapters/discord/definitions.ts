@@ -17,6 +17,9 @@ export const COMMAND_NAMES = {
   status: 'statut',
   shortlist: 'preselection',
   campaign: 'campagne',
+  mydata: 'mes-donnees',
+  forgetme: 'oublie-moi',
+  moderate: 'moderer',
 } as const;
 
 export type CommandName = keyof typeof COMMAND_NAMES;
@@ -24,11 +27,14 @@ export type CommandName = keyof typeof COMMAND_NAMES;
 export const SUBCOMMAND_NAMES = {
   add: 'ajouter', remove: 'retirer', list: 'voir', review: 'examiner',
   advance: 'avancer', pause: 'pause', resume: 'reprendre', extend: 'prolonger', reveal: 'reveler', export: 'exporter',
+  ban: 'bannir', unban: 'debannir', bans: 'bannis', 'fan-export': 'export-fan', 'fan-erase': 'effacer-fan',
 } as const;
 
 export type SubcommandName = keyof typeof SUBCOMMAND_NAMES;
 
-export const OPTION_NAMES = { campaign: 'campagne', category: 'categorie', proposal: 'idee', duration: 'duree' } as const;
+export const OPTION_NAMES = {
+  campaign: 'campagne', category: 'categorie', proposal: 'idee', duration: 'duree', confirm: 'confirmer', fan: 'fan', reason: 'raison',
+} as const;
 
 type DescriptionKey = Extract<MessageKey, `discord.cmd.${string}` | `discord.opt.${string}`>;
 
@@ -55,6 +61,23 @@ function proposalOption(): APIApplicationCommandBasicOption {
 
 function durationOption(): APIApplicationCommandBasicOption {
   return { type: ApplicationCommandOptionType.String, ...named('duration', OPTION_NAMES.duration), ...described('discord.opt.duration'), required: true, max_length: 40 };
+}
+
+/** A fan: a Discord user id or mention, or `platform:id` (issue 7). */
+function fanOption(): APIApplicationCommandBasicOption {
+  return { type: ApplicationCommandOptionType.String, ...named('fan', OPTION_NAMES.fan), ...described('discord.opt.fan'), required: true, max_length: 100 };
+}
+
+function reasonOption(): APIApplicationCommandBasicOption {
+  return { type: ApplicationCommandOptionType.String, ...named('reason', OPTION_NAMES.reason), ...described('discord.opt.reason'), required: false, max_length: 280 };
+}
+
+/** /forgetme's confirmation: one choice, so erasing always takes a deliberate pick. */
+function confirmOption(): APIApplicationCommandBasicOption {
+  return {
+    type: ApplicationCommandOptionType.String, ...named('confirm', OPTION_NAMES.confirm), ...described('discord.opt.confirm'), required: false,
+    choices: [{ name: t('en', 'discord.choice.confirm'), name_localizations: { fr: t('fr', 'discord.choice.confirm') }, value: 'yes' }],
+  };
 }
 
 function subcommand(name: SubcommandName, key: DescriptionKey, options: APIApplicationCommandBasicOption[]): APIApplicationCommandOption {
@@ -89,6 +112,15 @@ export function commandDefinitions(): RESTPostAPIChatInputApplicationCommandsJSO
       subcommand('extend', 'discord.cmd.campaign.extend', [durationOption(), categoryOption(false), campaignOption()]),
       subcommand('reveal', 'discord.cmd.campaign.reveal', [categoryOption(false), campaignOption()]),
       subcommand('export', 'discord.cmd.campaign.export', [campaignOption()]),
+      subcommand('fan-export', 'discord.cmd.campaign.fan-export', [fanOption(), campaignOption()]),
+      subcommand('fan-erase', 'discord.cmd.campaign.fan-erase', [fanOption(), campaignOption()]),
+    ]),
+    command('mydata', [campaignOption()]),
+    command('forgetme', [confirmOption(), campaignOption()]),
+    command('moderate', [
+      subcommand('ban', 'discord.cmd.moderate.ban', [fanOption(), reasonOption(), campaignOption()]),
+      subcommand('unban', 'discord.cmd.moderate.unban', [fanOption(), campaignOption()]),
+      subcommand('bans', 'discord.cmd.moderate.bans', [campaignOption()]),
     ]),
   ];
 }

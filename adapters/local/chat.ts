@@ -178,6 +178,8 @@ export class LocalChat {
         this.say(t(this.locale(), 'export.written', { path }));
       }
     }
+    // The terminal is private to its operator: a fan's data is shown in full.
+    if (result.ok && (result.type === 'mydata' || result.type === 'fan.export')) this.say(JSON.stringify(result.data, null, 2));
   }
 
   private playAs(name: string, role: Role): void {

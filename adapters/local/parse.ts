@@ -26,6 +26,7 @@ export type LocalCommand =
 export const LOCAL_VERBS = [
   'as', 'campaign', 'status', 'propose', 'edit', 'withdraw', 'like', 'unlike', 'proposals', 'reject',
   'shortlist', 'vote', 'advance', 'pause', 'resume', 'extend', 'tie', 'results', 'export', 'help', 'quit',
+  'mydata', 'forgetme', 'ban', 'unban', 'bans', 'fan',
 ] as const;
 
 export type LocalVerb = (typeof LOCAL_VERBS)[number];
@@ -197,4 +198,26 @@ const PARSERS: { readonly [V in LocalVerb]: Parser } = {
   export: noArgs(engine({ type: 'export' })),
   help: noArgs({ kind: 'help' }),
   quit: noArgs({ kind: 'quit' }),
+  // trust and fairness (issue 7); a fan is PLATFORM:ID, or a local name
+  mydata: noArgs(engine({ type: 'mydata' })),
+  forgetme: (args) => (args.trim().toLowerCase() === 'confirm' ? engine({ type: 'forgetme' }) : null),
+  ban: (args) => {
+    const [who, reason] = head(args);
+    return who === '' ? null : engine({ type: 'ban', fan: localFan(who), reason: unquote(reason) });
+  },
+  unban: (args) => {
+    const list = words(args);
+    return list.length === 1 && list[0] !== undefined ? engine({ type: 'unban', fan: localFan(list[0]) }) : null;
+  },
+  bans: noArgs(engine({ type: 'bans' })),
+  fan: (args) => {
+    const [action, who] = words(args);
+    if (who === undefined || (action !== 'export' && action !== 'erase')) return null;
+    return engine({ type: action === 'export' ? 'fan.export' : 'fan.erase', fan: localFan(who) });
+  },
 };
+
+/** `bob` means the local fan `local:bob`; `discord:123` stays as typed. */
+function localFan(word: string): string {
+  return word.includes(':') ? word : `local:${word}`;
+}

@@ -64,7 +64,21 @@ export interface TelegramAdapterOptions {
 /** The commands shown in Telegram's menu, in this order. */
 export const TELEGRAM_COMMANDS = [
   'propose', 'mine', 'status', 'shortlist', 'advance', 'pause', 'resume', 'extend', 'reveal', 'export', 'help',
+  'mydata', 'forgetme', 'ban', 'unban', 'bans', 'fan',
 ] as const;
+
+/**
+ * A fan as a Telegram moderator names them: `platform:id`, a bare Telegram user id, or (with
+ * no argument) the author of the message the command replies to. Anything else goes to the
+ * engine as typed, which refuses it (`fan.invalid`).
+ */
+export function fanFromArgs(word: string | undefined, message: Message.TextMessage): string {
+  if (word === undefined || word === '') {
+    const replied = (message as { reply_to_message?: { from?: User } }).reply_to_message?.from;
+    return replied && !replied.is_bot ? `telegram:${replied.id}` : '';
+  }
+  return /^\d{1,20}$/.test(word) ? `telegram:${word}` : word;
+}
 
 type Draft =
   | { readonly kind: 'propose.pick'; readonly campaign: number; readonly text?: string; readonly replyTo: number; readonly at: number }
@@ -342,7 +356,62 @@ export class TelegramAdapter {
       case 'export':
         await this.export(campaign, actor, message);
         return;
+      case 'mydata':
+        await this.sendFanData(campaign, { ...base, type: 'mydata' }, actor, message);
+        return;
+      case 'forgetme':
+        if (words[0]?.toLowerCase() !== 'confirm') {
+          await this.reply(message, { parts: [t(this.localeOf(campaign), 'reply.forgetme.confirm', { title: campaign.title, how: '/forgetme confirm' })] });
+          return;
+        }
+        await this.run(campaign, { ...base, type: 'forgetme' }, actor, message);
+        return;
+      case 'ban': {
+        // `/ban ID reason…`, or `/ban reason…` in reply to the fan's message.
+        const replying = words[0] === undefined || !/^(\d{1,20}|\w+:\S+)$/.test(words[0]);
+        const fan = replying ? fanFromArgs(undefined, message) : fanFromArgs(words[0], message);
+        const reason = (replying ? words : words.slice(1)).join(' ');
+        await this.run(campaign, { ...base, type: 'ban', fan, reason }, actor, message);
+        return;
+      }
+      case 'unban':
+        await this.run(campaign, { ...base, type: 'unban', fan: fanFromArgs(words[0], message) }, actor, message);
+        return;
+      case 'bans':
+        await this.run(campaign, { ...base, type: 'bans' }, actor, message);
+        return;
+      case 'fan': {
+        // Managers: `/fan export PLATFORM:ID` (sent privately) or `/fan erase PLATFORM:ID`.
+        const fan = fanFromArgs(words[1], message);
+        if (words[0] === 'export') await this.sendFanData(campaign, { ...base, type: 'fan.export', fan }, actor, message);
+        else if (words[0] === 'erase') await this.run(campaign, { ...base, type: 'fan.erase', fan }, actor, message);
+        else await this.reply(message, { parts: [t(this.localeOf(campaign), 'command.invalid')] });
+        return;
+      }
     }
+  }
+
+  /**
+   * /mydata (and a manager's `/fan export`): the JSON file, sent in a private chat with the
+   * asking user (a group never sees it), with the summary as caption.
+   */
+  private async sendFanData(campaign: CampaignSpec, command: Command, actor: Actor, message: Message.TextMessage): Promise<void> {
+    const locale = this.localeOf(campaign);
+    const result = await this.options.engine.execute(command, actor);
+    if (!result.ok || (result.type !== 'mydata' && result.type !== 'fan.export')) {
+      await this.reply(message, renderResult(result, command, campaign, locale));
+      return;
+    }
+    const name = `${campaign.id}-${result.fan.replace(/[^a-z0-9-]/gi, '-')}.json`;
+    const file = Input.fromBuffer(Buffer.from(`${JSON.stringify(result.data, null, 2)}\n`), name);
+    try {
+      await this.bot.telegram.sendDocument(message.from!.id, file, { caption: clip(toPlainText(renderResult(result, command, campaign, locale)), 1024) });
+    } catch (error) {
+      if (!(error instanceof TelegramError) || error.code >= 500) throw error;
+      await this.reply(message, { parts: [t(locale, 'telegram.mydata.blocked')] });
+      return;
+    }
+    if (message.chat.type !== 'private') await this.reply(message, { parts: [t(locale, 'reply.mydata.sent')] });
   }
 
   /** Runs one command and replies with its result (a success or a localized refusal). */

@@ -13,7 +13,8 @@ import type { Engine, ResultsDocument } from '../engine/engine';
 import { LocalChat } from '../../adapters/local/chat';
 import { embeddedRuntime, loadState, redisRuntime, saveState, statePath } from './runtime';
 import type { Clock } from '../ports/clock';
-import type { MemoryCampaignStore } from '../stores/memory/store';
+import { MemoryCampaignStore } from '../stores/memory/store';
+import { SYSTEM_ACTOR } from '../engine/model';
 import { mkdir, readdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { simulate } from './simulate';
@@ -34,6 +35,8 @@ const USAGE = `Usage: cocreate <command> [options]
                                           --chart writes one PNG per revealed category into DIR
   recount ID                              recount every tally from the raw ballots; exit 1 if any differs
   discord register-commands [--guild ID]  register the Discord slash commands (on one server, else globally)
+  fan export|erase PLATFORM:ID [--campaign ID]
+                                          a fan's data as JSON, or erase the fan (every stored campaign by default)
 
 Options of run:
   --from-now    shift the campaign's schedule so that its first phase opens now (to try a past campaign)
@@ -55,6 +58,7 @@ export async function main(argv: readonly string[]): Promise<number> {
     case 'results': return results(rest);
     case 'recount': return recount(rest);
     case 'discord': return discordCommand(rest);
+    case 'fan': return fanCommand(rest);
     case undefined: case 'help': case '--help': case '-h':
       process.stdout.write(USAGE);
       return command === undefined ? 2 : 0;
@@ -322,6 +326,53 @@ async function recount(rest: readonly string[]): Promise<number> {
     process.stdout.write(`${c.id}: ${c.ballots} ballots, ${verdict}\n`);
   }
   return report.agrees ? 0 : 1;
+}
+
+/**
+ * `cocreate fan export|erase PLATFORM:ID [--campaign ID]` (issue 7, fans' data rights): for
+ * managers, outside the chat. Export prints one JSON document per campaign; erase erases the
+ * fan (see CampaignStore.eraseFan) and prints what it did, one line per campaign.
+ */
+async function fanCommand(rest: readonly string[]): Promise<number> {
+  const { positionals, values } = args(rest, { campaign: { type: 'string' } });
+  const [action, fan] = positionals;
+  if ((action !== 'export' && action !== 'erase') || !fan) throw new CliError('fan takes export or erase, then PLATFORM:ID (such as discord:123456789012345678)', 2);
+  const ids = values.campaign ? [values.campaign] : await storedCampaigns();
+  if (ids.length === 0) throw new CliError('no stored campaign: run or simulate one first, or name it with --campaign');
+  const documents: unknown[] = [];
+  for (const id of ids) {
+    const { runtime, spec } = await openSaved(id);
+    try {
+      const result = await runtime.engine.execute({ type: action === 'export' ? 'fan.export' : 'fan.erase', campaignId: spec.id, fan }, SYSTEM_ACTOR);
+      if (!result.ok) throw new CliError(`${spec.id}: ${result.code === 'fan.invalid' ? `"${fan}" is not PLATFORM:ID (discord:…, telegram:… or local:…)` : result.code}`, 2);
+      if (result.type === 'fan.export') documents.push(result.data);
+      if (result.type === 'fan.erase') {
+        if (runtime.store instanceof MemoryCampaignStore) await saveState(runtime.store, spec, statePath(spec.id, environment().config.dataDir));
+        const r = result.report;
+        process.stdout.write(`${spec.id}: erased ${fan}: ballots withdrawn ${r.ballotsWithdrawn}, anonymized ${r.ballotsAnonymized}; likes withdrawn ${r.likesWithdrawn}, anonymized ${r.likesAnonymized}; proposals anonymized ${r.proposalsAnonymized.length}\n`);
+      }
+    } finally {
+      await runtime.close();
+    }
+  }
+  if (action === 'export') process.stdout.write(`${JSON.stringify(documents, null, 2)}\n`);
+  return 0;
+}
+
+/** The campaigns with stored state: in Redis when REDIS_URL is set, else the embedded store's files. */
+async function storedCampaigns(): Promise<string[]> {
+  const env = environment();
+  if (env.config.redisUrl) {
+    const specs = await Promise.all(env.config.campaigns.map(async (file) => loadCampaignFile(file)));
+    const clock = new SystemClock({ unref: true });
+    const runtime = await connectRedis({ campaigns: specs.flatMap((l) => (l.ok ? [l.spec] : [])), clock, url: env.config.redisUrl, env, scheduler: 'memory' });
+    try {
+      return await runtime.store.listCampaigns();
+    } finally {
+      await runtime.close();
+    }
+  }
+  return (await readdir(env.config.dataDir).catch(() => [])).filter((f) => f.endsWith('.json')).map((f) => f.slice(0, -'.json'.length));
 }
 
 /** Runs the command line and sets the exit code; expected failures print one clean line. */

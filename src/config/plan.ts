@@ -193,7 +193,7 @@ class Planner {
     const { category } = this;
     const reveal: RevealRule = compact(this.rule('reveal').value);
     const seeded = reveal.tieBreak === 'seeded' && reveal.seed === undefined ? { ...reveal, seed: `${this.campaignId}/${category.id}` } : reveal;
-    const proposals: ProposalRules = this.rule('proposals').value;
+    const proposals: ProposalRules = compact(this.rule('proposals').value);
     const vote: VoteRule = compact(this.rule('vote').value);
     return {
       ...compact({ prompt: category.prompt, options: category.options }),

@@ -1,10 +1,47 @@
 /**
  * From a validated campaign file to the engine's model (src/engine/model.ts).
  */
-import type { CampaignSpec, CategorySpec } from '../engine/model';
+import type { CampaignSpec, CategorySpec, EligibilityRules, RateLimit, TrustSpec } from '../engine/model';
 import { parseDuration } from './iso';
 import { planCategory } from './plan';
 import type { CampaignFile } from './schema';
+
+type EligibilityFile = NonNullable<CampaignFile['eligibility']>;
+type RulesFile = Omit<EligibilityFile, 'propose' | 'vote'>;
+
+function ms(iso: string): number {
+  const parsed = parseDuration(iso);
+  if (!parsed.ok) throw new Error(`resolveCampaign: ${parsed.message}`);
+  return parsed.value.as('milliseconds');
+}
+
+/** A phase's rules: the phase's own keys over the campaign-wide ones, then the defaults. */
+function eligibilityFor(all: EligibilityFile, phase: RulesFile | undefined): EligibilityRules {
+  const pick = <K extends keyof RulesFile>(key: K): RulesFile[K] => phase?.[key] ?? all[key];
+  const none = { discord: [], telegram: [] };
+  const accountAge = pick('minAccountAge');
+  const memberAge = pick('minMemberAge');
+  return {
+    ...(accountAge !== undefined ? { minAccountAgeMs: ms(accountAge) } : {}),
+    ...(memberAge !== undefined ? { minMemberAgeMs: ms(memberAge) } : {}),
+    requireRoles: pick('requireRoles') ?? none,
+    excludeRoles: pick('excludeRoles') ?? none,
+    excludeUsers: pick('excludeUsers') ?? none,
+    unknown: pick('unknown') ?? 'allow',
+  };
+}
+
+function trustOf(file: CampaignFile): TrustSpec | undefined {
+  const rate = (r: { max: number; per: string } | undefined): RateLimit | undefined => (r ? { max: r.max, perMs: ms(r.per) } : undefined);
+  const proposals = rate(file.limits?.proposals);
+  const likes = rate(file.limits?.likes);
+  const trust: TrustSpec = {
+    ...(file.eligibility ? { eligibility: { propose: eligibilityFor(file.eligibility, file.eligibility.propose), vote: eligibilityFor(file.eligibility, file.eligibility.vote) } } : {}),
+    ...(proposals || likes ? { limits: { ...(proposals ? { proposals } : {}), ...(likes ? { likes } : {}) } } : {}),
+    ...(file.retention !== undefined ? { retentionMs: ms(file.retention) } : {}),
+  };
+  return Object.keys(trust).length > 0 ? trust : undefined;
+}
 
 /**
  * The engine-facing campaign: every category with its effective rules (a category's own
@@ -25,8 +62,9 @@ export function resolveCampaign(file: CampaignFile): CampaignSpec {
     if (!before.ok) throw new Error(`resolveCampaign: reminder ${r.phase} ${r.before} is not valid; validate the file first`);
     return { phase: r.phase, beforeMs: before.value.toMillis() };
   });
+  const trust = trustOf(file);
   return {
     id: file.id, title: file.title, locale: file.locale, channels: file.channels, roles: file.roles, categories,
-    colors: file.colors, reminders,
+    colors: file.colors, reminders, ...(trust ? { trust } : {}),
   };
 }

@@ -97,6 +97,8 @@ export const proposalsSchema = z
     minLength: length.default(3),
     maxLength: length.default(280),
     perFan: z.int().min(1).max(100).default(3),
+    /** Issue 7: most proposals the category accepts in all (anti-spam cap). */
+    maxTotal: z.int().min(1).max(1_000_000).optional(),
   })
   .superRefine((rules, ctx) => {
     if (rules.minLength > rules.maxLength) {
@@ -200,6 +202,34 @@ export const remindersSchema = z
       else ctx.addIssue({ code: 'custom', path: [index], message: `the same reminder as entry ${first} (${r.phase}, ${r.before} before); remove one` });
     });
   });
+// ---------------------------------------------------------------- trust and fairness (issue 7)
+
+/** Discord user ids and Telegram user ids (no `admins` here: a list of people). */
+const userListsSchema = z.strictObject({
+  discord: z.array(discordId).default([]),
+  telegram: z.array(platformId(/^\d{1,20}$/, 'a Telegram user id (digits only, in quotes), such as "123456789"')).default([]),
+});
+
+const eligibilityRules = {
+  minAccountAge: duration.optional(),
+  minMemberAge: duration.optional(),
+  requireRoles: roleGrantsSchema.optional(),
+  excludeRoles: roleGrantsSchema.optional(),
+  excludeUsers: userListsSchema.optional(),
+  unknown: z.enum(['allow', 'refuse']).optional(),
+};
+
+/** Who may take part; `propose` and `vote` replace keys of the campaign-wide rules for that phase. */
+export const eligibilitySchema = z.strictObject({
+  ...eligibilityRules,
+  propose: z.strictObject(eligibilityRules).optional(),
+  vote: z.strictObject(eligibilityRules).optional(),
+});
+
+const rateSchema = z.strictObject({ max: z.int().min(1).max(10_000), per: duration });
+
+/** Per-fan sliding windows. */
+export const limitsSchema = z.strictObject({ proposals: rateSchema.optional(), likes: rateSchema.optional() });
 
 /**
  * The whole campaign file. Parsing applies the defaults; it checks each value on its own,
@@ -218,6 +248,9 @@ export const campaignFileSchema = z.strictObject({
   reveal: revealSchema.prefault({}),
   colors: colorsSchema.prefault({}),
   reminders: remindersSchema.default(DEFAULT_REMINDERS.map((r) => ({ ...r }))),
+  eligibility: eligibilitySchema.optional(),
+  limits: limitsSchema.optional(),
+  retention: duration.optional(),
   categories: z.array(categorySchema).min(1),
 });
 

@@ -46,7 +46,23 @@ export const REFUSAL_CODES = [
   'duration.invalid',
   // infrastructure: the store could not confirm; nothing was recorded, try again
   'store.unavailable',
+  // trust and fairness (issue 7): eligibility, anti-spam, fans' data rights
+  'eligibility.banned',
+  'eligibility.excluded',
+  'eligibility.role-required',
+  'eligibility.account-too-new',
+  'eligibility.member-too-new',
+  'eligibility.unknown',
+  'rate.limited',
+  'proposal.category-full',
+  'fan.invalid',
 ] as const;
+
+/** Refusals counted per campaign for managers' /status (eligibility and anti-spam). */
+export const COUNTED_REFUSALS: readonly RefusalCode[] = [
+  'eligibility.banned', 'eligibility.excluded', 'eligibility.role-required', 'eligibility.account-too-new',
+  'eligibility.member-too-new', 'eligibility.unknown', 'rate.limited', 'proposal.category-full',
+];
 
 export type RefusalCode = (typeof REFUSAL_CODES)[number];
 

@@ -6,6 +6,7 @@
 import type { Phase, Role } from './model';
 import type { Refusal } from './codes';
 import type { CategoryResults, CategoryState, Proposal } from './records';
+import type { BanEntry, ErasureReport } from '../ports/store';
 
 interface Base { readonly campaignId: string }
 
@@ -33,7 +34,17 @@ export type Command =
   | (Base & { readonly type: 'shortlist.list'; readonly categoryId: string })
   | (Base & { readonly type: 'results'; readonly categoryId?: string })
   /** Managers: every idea with its author, likes, shortlist and (once revealed) votes, for a file. */
-  | (Base & { readonly type: 'export' });
+  | (Base & { readonly type: 'export' })
+  // trust and fairness (issue 7). `fan` is `platform:userId`.
+  | (Base & { readonly type: 'ban'; readonly fan: string; readonly reason: string })
+  | (Base & { readonly type: 'unban'; readonly fan: string })
+  | (Base & { readonly type: 'bans' })
+  /** A fan's own data (their proposals, likes and ballots). */
+  | (Base & { readonly type: 'mydata' })
+  /** Erases the asking fan's identity from the campaign. */
+  | (Base & { readonly type: 'forgetme' })
+  | (Base & { readonly type: 'fan.export'; readonly fan: string })
+  | (Base & { readonly type: 'fan.erase'; readonly fan: string });
 
 export type CommandType = Command['type'];
 
@@ -59,10 +70,33 @@ export type Success =
   | { readonly ok: true; readonly type: 'advance'; readonly changes: readonly PhaseChange[] }
   | { readonly ok: true; readonly type: 'pause' | 'resume' | 'extend'; readonly categories: readonly string[] }
   | { readonly ok: true; readonly type: 'break-tie'; readonly results: CategoryResults }
-  | { readonly ok: true; readonly type: 'status'; readonly title: string; readonly roles: readonly Role[]; readonly categories: readonly CategoryStatus[] }
+  | {
+    readonly ok: true; readonly type: 'status'; readonly title: string; readonly roles: readonly Role[]; readonly categories: readonly CategoryStatus[];
+    /** Managers only: the campaign's eligibility and anti-spam refusals by code. */
+    readonly refusals?: Readonly<Record<string, number>>;
+  }
   | { readonly ok: true; readonly type: 'proposals' | 'shortlist.list'; readonly proposals: readonly Proposal[] }
   | { readonly ok: true; readonly type: 'results'; readonly results: readonly CategoryResults[] }
-  | { readonly ok: true; readonly type: 'export'; readonly export: ExportDocument };
+  | { readonly ok: true; readonly type: 'export'; readonly export: ExportDocument }
+  | { readonly ok: true; readonly type: 'ban' | 'unban'; readonly fan: string; readonly changed: boolean }
+  | { readonly ok: true; readonly type: 'bans'; readonly bans: readonly BanEntry[] }
+  | { readonly ok: true; readonly type: 'mydata' | 'fan.export'; readonly fan: string; readonly data: FanDataDocument }
+  | { readonly ok: true; readonly type: 'forgetme' | 'fan.erase'; readonly fan: string; readonly report: ErasureReport };
+
+/** What a fan gets from /mydata (and a manager from `cocreate fan export`), as JSON. */
+export interface FanDataDocument {
+  readonly campaign: string;
+  readonly fan: string;
+  /** ISO 8601 instant. */
+  readonly exportedAt: string;
+  readonly proposals: readonly {
+    readonly id: string; readonly category: string; readonly text: string; readonly status: string;
+    readonly likes: number; readonly proposedAt: string; readonly authorName?: string;
+  }[];
+  readonly likes: readonly { readonly proposal: string; readonly category: string }[];
+  readonly ballots: readonly { readonly category: string; readonly choice: readonly string[] }[];
+  readonly ban?: { readonly reason: string; readonly at: string };
+}
 
 /**
  * What a manager exports: per category, every idea (or fixed option) with its author, likes,

@@ -5,8 +5,9 @@
  * its ports (store, scheduler, outbox, clock).
  */
 import { Duration } from 'luxon';
-import { refuse, type Refusal } from './codes';
-import type { Command, CommandResult, CategoryStatus, ExportCategory, ExportDocument, ExportEntry, PhaseChange } from './commands';
+import { COUNTED_REFUSALS, refuse, type Refusal } from './codes';
+import { checkEligibility, isFanKey } from './eligibility';
+import type { Command, CommandResult, CategoryStatus, ExportCategory, ExportDocument, ExportEntry, FanDataDocument, PhaseChange } from './commands';
 import { addToTally, instantRunoff, winnersFromTally, type CountedOption } from './count';
 import type { CampaignEvent, ListedProposal, Standing } from './events';
 import {
@@ -18,7 +19,7 @@ import {
 import { mayRun, rolesOf } from './permissions';
 import type { CategoryResults, CategoryState, Proposal, Winner } from './records';
 import { checkProposalText, cleanBounded } from './text';
-import type { CampaignStore, Gate, ShortlistSeed } from '../ports/store';
+import type { BanEntry, CampaignStore, Gate, RateKind, ShortlistSeed } from '../ports/store';
 import type { Outbox } from '../ports/outbox';
 import { phaseJobId, reminderJobId, type PhaseJob, type PhaseScheduler } from '../ports/scheduler';
 import type { Clock } from '../ports/clock';
@@ -34,7 +35,28 @@ export interface EngineDeps {
    * confirm, or a bug). The fan is answered `store.unavailable`; nothing was acknowledged.
    */
   readonly onError?: (error: unknown, context: string) => void;
+  /**
+   * Called once a ban, an unban or an erasure is durable (issue 7): the hook for an audit log.
+   * It carries no fan data beyond the key acted upon; it may reject (the command still succeeded).
+   */
+  readonly onModeration?: (entry: ModerationEntry) => void | Promise<void>;
 }
+
+/** A curator's or manager's action on a fan, or a fan's own erasure (see `EngineDeps.onModeration`). */
+export interface ModerationEntry {
+  readonly kind: 'ban' | 'unban' | 'erase';
+  readonly campaignId: string;
+  /** The fan acted upon (`platform:userId`). */
+  readonly fan: string;
+  /** Who acted (`platform:userId`); the fan themself for /forgetme. */
+  readonly by: string;
+  readonly reason?: string;
+  /** UTC ms. */
+  readonly at: number;
+}
+
+/** How long a process trusts the ban list it read (other processes' bans apply within this delay). */
+export const BAN_CACHE_MS = 5_000;
 
 const DISPLAY_NAME_MAX = 64;
 const REASON_MAX = 280;
@@ -42,6 +64,8 @@ const OPTION_ID_MAX = 32;
 
 export class Engine {
   private readonly campaigns: ReadonlyMap<string, CampaignSpec>;
+  /** Each campaign's ban list as last read, and when (see BAN_CACHE_MS). */
+  private readonly banCache = new Map<string, { readonly at: number; readonly bans: ReadonlyMap<string, BanEntry> }>();
   /** Shortlists of categories whose vote is open: frozen from then on, so safe to keep. */
   private readonly frozenShortlists = new Map<string, ReadonlyMap<string, Proposal>>();
 
@@ -103,6 +127,10 @@ export class Engine {
     const category = campaign?.categories.find((c) => c.id === job.categoryId);
     if (!campaign || !category) return;
     const state = await this.deps.store.getState(campaign.id, category.id);
+    if (job.kind === 'retention.purge') {
+      if (state?.phase === 'reveal') await this.deps.store.purgeCategory(campaign.id, category.id);
+      return;
+    }
     if (!state || state.phase !== job.from || state.version !== job.version) return;
     if (job.kind === 'reminder') {
       if (state.pausedAt !== null || state.deadline === null || !isTimed(state.phase)) return;
@@ -141,6 +169,13 @@ export class Engine {
       case 'proposals': return this.proposals(campaign, cmd.categoryId, cmd.mine === true, actor);
       case 'results': return this.results(campaign, cmd.categoryId);
       case 'export': return { ok: true, type: 'export', export: await this.exportDocument(campaign.id) };
+      case 'ban': return this.ban(campaign, cmd.fan, cmd.reason, actor);
+      case 'unban': return this.unban(campaign, cmd.fan, actor);
+      case 'bans': return { ok: true, type: 'bans', bans: await this.deps.store.listBans(campaign.id) };
+      case 'mydata': return this.fanExport(campaign, fanKey(actor), 'mydata', actor);
+      case 'fan.export': return this.fanExport(campaign, cmd.fan, 'fan.export', actor);
+      case 'forgetme': return this.erase(campaign, fanKey(actor), 'forgetme', actor);
+      case 'fan.erase': return this.erase(campaign, cmd.fan, 'fan.erase', actor);
     }
   }
 
@@ -152,6 +187,9 @@ export class Engine {
     if (!platform) return refuse('actor.not-allowed');
     const text = checkProposalText(input, category.proposals);
     if (!text.ok) return refuse(text.code, text.params);
+    const refused = await this.admit(campaign, actor, 'propose', 'proposals');
+    if (refused) return refused;
+    const { perFan, maxTotal } = category.proposals;
     const result = await this.deps.store.addProposal(this.gate('propose'), campaign.id, {
       categoryId: category.id,
       text: text.text,
@@ -160,8 +198,9 @@ export class Engine {
       authorName: cleanBounded(actor.displayName, DISPLAY_NAME_MAX) || actor.userId,
       platform,
       createdAt: this.deps.clock.now(),
-    }, category.proposals.perFan);
-    if (!result.ok) return refuse(result.code, { max: category.proposals.perFan });
+    }, perFan, maxTotal);
+    if (!result.ok && result.code === 'proposal.category-full') return this.counted(campaign, refuse(result.code, { max: maxTotal ?? 0 }));
+    if (!result.ok) return refuse(result.code, { max: perFan });
     return { ok: true, type: 'propose', proposal: result.proposal };
   }
 
@@ -170,6 +209,8 @@ export class Engine {
     if ('code' in found) return found;
     const text = checkProposalText(input, found.category.proposals);
     if (!text.ok) return refuse(text.code, text.params);
+    const refused = await this.admit(campaign, actor, 'propose');
+    if (refused) return refused;
     const result = await this.deps.store.editProposal(this.gate('propose'), campaign.id, proposalId, fanKey(actor), text.text, text.normalized);
     if (!result.ok) return refuse(result.code);
     return { ok: true, type: 'edit', proposal: result.proposal };
@@ -188,6 +229,8 @@ export class Engine {
     const { proposal, category } = found;
     if (!fanPlatform(actor)) return refuse('actor.not-allowed');
     if (proposal.authorKey === fanKey(actor)) return refuse('like.own');
+    const refused = await this.admit(campaign, actor, 'propose', 'likes');
+    if (refused) return refused;
     const threshold = category.shortlist.by === 'threshold' ? category.shortlist.likes : undefined;
     const result = await this.deps.store.like(this.gate('propose'), campaign.id, proposalId, fanKey(actor), threshold);
     if (!result.ok) return refuse(result.code);
@@ -202,6 +245,8 @@ export class Engine {
   private async unlike(campaign: CampaignSpec, proposalId: string, actor: Actor): Promise<CommandResult> {
     const found = await this.findProposal(campaign, proposalId);
     if ('code' in found) return found;
+    const refused = await this.limit(campaign, actor, 'likes');
+    if (refused) return refused;
     const result = await this.deps.store.unlike(this.gate('propose'), campaign.id, proposalId, fanKey(actor));
     return result.ok ? { ok: true, type: 'unlike', proposalId, likes: result.likes } : refuse(result.code);
   }
@@ -242,6 +287,8 @@ export class Engine {
     if (!fanPlatform(actor)) return refuse('actor.not-allowed');
     const invalid = checkChoice(category, choice);
     if (invalid) return invalid;
+    const refused = await this.admit(campaign, actor, 'vote');
+    if (refused) return refused;
     const key = `${campaign.id}/${category.id}`;
     const frozen = this.frozenShortlists.get(key);
     if (frozen && choice.some((id) => !frozen.has(id))) return refuse('vote.not-shortlisted');
@@ -377,7 +424,9 @@ export class Engine {
         endsAt: state.pausedAt === null ? state.deadline : null, proposals, ballots,
       });
     }
-    return { ok: true, type: 'status', title: campaign.title, roles: rolesOf(actor, campaign), categories };
+    const roles = rolesOf(actor, campaign);
+    const refusals = roles.includes('manager') ? { refusals: await this.deps.store.getRefusalCounts(campaign.id) } : {};
+    return { ok: true, type: 'status', title: campaign.title, roles, categories, ...refusals };
   }
 
   private async proposals(campaign: CampaignSpec, categoryId: string | undefined, mine: boolean, actor: Actor): Promise<CommandResult> {
@@ -589,9 +638,132 @@ export class Engine {
 
   /** Counts and publishes a revealed category's results, once (a second call keeps the first). */
   private async ensureResults(campaign: CampaignSpec, category: CategorySpec): Promise<void> {
-    if (await this.deps.store.getResults(campaign.id, category.id)) return;
+    const saved = await this.deps.store.getResults(campaign.id, category.id);
+    if (saved) return this.scheduleRetention(campaign, category, saved.revealedAt);
     const { results, options } = await this.count(campaign, category, []);
     await this.deps.store.saveResults(campaign.id, results, [this.resultsEvent(campaign, category, results, options, 0)], false);
+    await this.scheduleRetention(campaign, category, results.revealedAt);
+  }
+
+  /** With a `retention`, the purge of the category's raw fan data, that long after its reveal. */
+  private async scheduleRetention(campaign: CampaignSpec, category: CategorySpec, revealedAt: number): Promise<void> {
+    const retention = campaign.trust?.retentionMs;
+    if (retention === undefined) return;
+    await this.deps.scheduler.schedule({
+      id: phaseJobId(campaign.id, category.id, 'retention.purge', 'reveal'), kind: 'retention.purge',
+      campaignId: campaign.id, categoryId: category.id, from: 'reveal', version: 0, at: revealedAt + retention,
+    });
+  }
+
+  // ---------------------------------------------------------------- trust and fairness (issue 7)
+
+  /**
+   * Whether a fan may act in `phase`: the campaign's eligibility rules for the phase, the ban
+   * list, then (when `rate` is given) the fan's sliding-window limit, which records this action.
+   * A refusal is counted for managers' /status.
+   */
+  private async admit(campaign: CampaignSpec, actor: Actor, phase: 'propose' | 'vote', rate?: RateKind): Promise<Refusal | null> {
+    const now = this.deps.clock.now();
+    const rules = campaign.trust?.eligibility?.[phase];
+    const ineligible = checkEligibility(rules, actor, now);
+    if (ineligible) return this.counted(campaign, ineligible);
+    if ((await this.bans(campaign.id)).has(fanKey(actor))) return this.counted(campaign, refuse('eligibility.banned'));
+    return rate ? this.limit(campaign, actor, rate) : null;
+  }
+
+  /** The fan's sliding-window limit of `kind`, if the campaign declares one. */
+  private async limit(campaign: CampaignSpec, actor: Actor, kind: RateKind): Promise<Refusal | null> {
+    const limit = campaign.trust?.limits?.[kind];
+    if (!limit) return null;
+    const hit = await this.deps.store.hitRateLimit(campaign.id, fanKey(actor), kind, limit, this.deps.clock.now());
+    return hit.ok ? null : this.counted(campaign, refuse('rate.limited', { waitMs: hit.retryAfterMs }));
+  }
+
+  /** Counts a refusal for managers' /status (only eligibility and anti-spam ones), then returns it. */
+  private async counted(campaign: CampaignSpec, refusal: Refusal): Promise<Refusal> {
+    if (COUNTED_REFUSALS.includes(refusal.code)) await this.deps.store.countRefusal(campaign.id, refusal.code);
+    return refusal;
+  }
+
+  /** The ban list, read at most every BAN_CACHE_MS per process (every fan action checks it). */
+  private async bans(campaignId: string): Promise<ReadonlyMap<string, BanEntry>> {
+    const now = this.deps.clock.now();
+    const cached = this.banCache.get(campaignId);
+    if (cached && now >= cached.at && now - cached.at < BAN_CACHE_MS) return cached.bans;
+    const bans = new Map((await this.deps.store.listBans(campaignId)).map((b) => [b.fanKey, b]));
+    this.banCache.set(campaignId, { at: now, bans });
+    return bans;
+  }
+
+  private async ban(campaign: CampaignSpec, fan: string, reason: string, actor: Actor): Promise<CommandResult> {
+    if (!isFanKey(fan)) return refuse('fan.invalid');
+    const at = this.deps.clock.now();
+    const why = cleanBounded(reason ?? '', REASON_MAX);
+    const changed = await this.deps.store.setBan(campaign.id, fan, { reason: why, by: fanKey(actor), at });
+    this.banCache.delete(campaign.id);
+    if (changed) await this.moderated({ kind: 'ban', campaignId: campaign.id, fan, by: fanKey(actor), reason: why, at });
+    return { ok: true, type: 'ban', fan, changed };
+  }
+
+  private async unban(campaign: CampaignSpec, fan: string, actor: Actor): Promise<CommandResult> {
+    if (!isFanKey(fan)) return refuse('fan.invalid');
+    const changed = await this.deps.store.setBan(campaign.id, fan, null);
+    this.banCache.delete(campaign.id);
+    if (changed) await this.moderated({ kind: 'unban', campaignId: campaign.id, fan, by: fanKey(actor), at: this.deps.clock.now() });
+    return { ok: true, type: 'unban', fan, changed };
+  }
+
+  private async moderated(entry: ModerationEntry): Promise<void> {
+    try {
+      await this.deps.onModeration?.(entry);
+    } catch (error) {
+      this.deps.onError?.(error, `moderation.${entry.kind}`);
+    }
+  }
+
+  private async fanExport(campaign: CampaignSpec, fan: string, type: 'mydata' | 'fan.export', actor: Actor): Promise<CommandResult> {
+    if (type === 'mydata' ? !fanPlatform(actor) : !isFanKey(fan)) return refuse(type === 'mydata' ? 'actor.not-allowed' : 'fan.invalid');
+    return { ok: true, type, fan, data: await this.fanDocument(campaign, fan) };
+  }
+
+  /** Everything the campaign holds about `fan`, as the JSON a fan receives. */
+  async fanDocument(campaign: CampaignSpec, fan: string): Promise<FanDataDocument> {
+    const records = await this.deps.store.fanData(campaign.id, fan);
+    const ban = await this.deps.store.getBan(campaign.id, fan);
+    const iso = (ms: number) => new Date(ms).toISOString();
+    return {
+      campaign: campaign.id, fan, exportedAt: iso(this.deps.clock.now()),
+      proposals: records.proposals.map((p) => ({
+        id: p.id, category: p.categoryId, text: p.text, status: p.status, likes: p.likes, proposedAt: iso(p.createdAt),
+        ...(p.authorName !== undefined ? { authorName: p.authorName } : {}),
+      })),
+      likes: records.likes.map((l) => ({ proposal: l.proposalId, category: l.categoryId })),
+      ballots: records.ballots.map((b) => ({ category: b.categoryId, choice: [...b.choice] })),
+      ...(ban ? { ban: { reason: ban.reason, at: iso(ban.at) } } : {}),
+    };
+  }
+
+  /**
+   * Erases `fan` from the campaign (see CampaignStore.eraseFan), then removes their name from
+   * results already stored, so that no document credits an erased author.
+   */
+  private async erase(campaign: CampaignSpec, fan: string, type: 'forgetme' | 'fan.erase', actor: Actor): Promise<CommandResult> {
+    if (type === 'forgetme' ? !fanPlatform(actor) : !isFanKey(fan)) return refuse(type === 'forgetme' ? 'actor.not-allowed' : 'fan.invalid');
+    const report = await this.deps.store.eraseFan(campaign.id, fan, campaign.categories.map((c) => ({ id: c.id, tallied: c.vote.method !== 'ranked' })));
+    const anonymous = new Set(report.proposalsAnonymized);
+    if (anonymous.size > 0) {
+      for (const category of campaign.categories) {
+        const results = await this.deps.store.getResults(campaign.id, category.id);
+        if (!results?.winners.some((w) => anonymous.has(w.id))) continue;
+        const winners = results.winners.map((w) => (anonymous.has(w.id) ? { id: w.id, text: w.text, votes: w.votes } : w));
+        await this.deps.store.saveResults(campaign.id, { ...results, winners }, [], true);
+      }
+      for (const [key, options] of this.frozenShortlists) {
+        if ([...anonymous].some((id) => options.has(id))) this.frozenShortlists.delete(key);
+      }
+    }
+    await this.moderated({ kind: 'erase', campaignId: campaign.id, fan, by: fanKey(actor), at: this.deps.clock.now() });
+    return { ok: true, type, fan, report };
   }
 
   private resultsEvent(

@@ -34,6 +34,8 @@ export interface ProposalRules {
   readonly maxLength: number;
   /** Active (not withdrawn) proposals one fan may have in one category. */
   readonly perFan: number;
+  /** Most proposals the category accepts in all (withdrawn ones included); absent: no cap. */
+  readonly maxTotal?: number;
 }
 
 export type ShortlistRule =
@@ -106,6 +108,8 @@ export interface CampaignSpec {
   readonly colors?: ChartColors;
   /** Reminders before phases close; `DEFAULT_REMINDERS` when absent, none when empty. */
   readonly reminders?: readonly ReminderSpec[];
+  /** Eligibility, anti-spam limits and data retention (issue 7); absent: none. */
+  readonly trust?: TrustSpec;
 }
 
 /** `#rrggbb` colours of the results picture. */
@@ -142,6 +146,8 @@ export interface Actor {
   readonly displayName: string;
   readonly memberRoleIds?: readonly string[];
   readonly grantedRoles?: readonly Role[];
+  /** Platform facts for eligibility (account age, time in the guild); absent = unknown. */
+  readonly facts?: ActorFacts;
 }
 
 /** The scheduler and the CLI act as this actor. */
@@ -150,4 +156,51 @@ export const SYSTEM_ACTOR: Actor = { platform: 'system', userId: 'scheduler', di
 /** `platform:userId`, the key of a fan everywhere in the store. */
 export function fanKey(actor: Pick<Actor, 'platform' | 'userId'>): string {
   return `${actor.platform}:${actor.userId}`;
+}
+
+// ---------------------------------------------------------------- trust and fairness
+
+/**
+ * Who may take part in one phase (issue 7). Every list is per platform, like `RoleGrants`;
+ * a platform with an empty list has no requirement. Durations are milliseconds.
+ */
+export interface EligibilityRules {
+  /** Least age of the fan's account (Discord: from the user id's snowflake time). */
+  readonly minAccountAgeMs?: number;
+  /** Least time since the fan joined the guild or group (Discord: the member's `joined_at`). */
+  readonly minMemberAgeMs?: number;
+  /** The fan must hold at least one of these roles (Discord role ids; Telegram: `admins`). */
+  readonly requireRoles: RoleGrants;
+  /** A fan holding any of these roles is refused. */
+  readonly excludeRoles: RoleGrants;
+  /** These user ids are refused. */
+  readonly excludeUsers: RoleGrants;
+  /** What happens when the platform cannot tell an age a rule needs (Telegram, the local chat). */
+  readonly unknown: 'allow' | 'refuse';
+}
+
+/** A per-fan sliding-window limit: at most `max` actions in any `perMs` window. */
+export interface RateLimit {
+  readonly max: number;
+  readonly perMs: number;
+}
+
+/** The trust settings of a campaign; absent keys mean no rule. */
+export interface TrustSpec {
+  /** Eligibility per phase: `propose` covers proposing, editing and liking; `vote` covers ballots. */
+  readonly eligibility?: { readonly propose: EligibilityRules; readonly vote: EligibilityRules };
+  readonly limits?: { readonly proposals?: RateLimit; readonly likes?: RateLimit };
+  /** How long after a category's reveal its raw fan data is kept, in ms. */
+  readonly retentionMs?: number;
+}
+
+/**
+ * Facts about a fan that only the platform knows, supplied by the adapter with each command.
+ * Absent means unknown (the platform does not say, or the adapter could not ask).
+ */
+export interface ActorFacts {
+  /** When the platform account was created (UTC ms). */
+  readonly accountCreatedAt?: number;
+  /** When the fan joined the guild or group the command came from (UTC ms). */
+  readonly memberSince?: number;
 }

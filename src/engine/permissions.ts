@@ -57,6 +57,13 @@ const REQUIRED: Record<CommandType, Role> = {
   resume: 'manager',
   extend: 'manager',
   export: 'manager',
+  mydata: 'fan',
+  forgetme: 'fan',
+  ban: 'curator',
+  unban: 'curator',
+  bans: 'curator',
+  'fan.export': 'manager',
+  'fan.erase': 'manager',
 };
 
 export function mayRun(type: CommandType, roles: readonly Role[]): boolean {

@@ -11,7 +11,7 @@
  * A method resolves only once its change is durable in the store; a store that cannot
  * confirm rejects (throws), and the engine answers `store.unavailable`.
  */
-import type { Platform, Phase } from '../engine/model';
+import type { Platform, Phase, RateLimit } from '../engine/model';
 import type { RefusalCode } from '../engine/codes';
 import type { Ballot, CategoryResults, CategoryState, Proposal } from '../engine/records';
 import type { CampaignEvent } from '../engine/events';
@@ -92,9 +92,10 @@ export interface CampaignStore {
    * Adds a proposal: refuses `proposal.limit` when the author already has `perFan` active
    * (not withdrawn, not rejected) proposals in the category, `proposal.duplicate` when an
    * active, in-review or rejected proposal of the category has the same normalized text.
-   * Allocates the id.
+   * Allocates the id. With `maxTotal`, refuses `proposal.category-full` once the category
+   * holds that many proposals (withdrawn and rejected ones count: the cap bounds what it receives).
    */
-  addProposal(gate: Gate, campaignId: string, p: NewProposal, perFan: number): Promise<StoreResult<{ proposal: Proposal }>>;
+  addProposal(gate: Gate, campaignId: string, p: NewProposal, perFan: number, maxTotal?: number): Promise<StoreResult<{ proposal: Proposal }>>;
   /** Author-only edit of an active proposal (same duplicate rule). */
   editProposal(gate: Gate, campaignId: string, id: string, authorKey: string, text: string, normalized: string): Promise<StoreResult<{ proposal: Proposal }>>;
   /** Author-only withdrawal; frees the author's slot and removes it from the shortlist. */
@@ -144,4 +145,79 @@ export interface CampaignStore {
   /** Ids of campaigns present in the store. */
   listCampaigns(): Promise<string[]>;
   close(): Promise<void>;
+
+  // ---------------------------------------------------------------- trust and fairness (issue 7)
+
+  /**
+   * Per-fan sliding window, atomic: when fewer than `limit.max` actions of `kind` by `fanKey`
+   * fall within `(now - limit.perMs, now]`, records one at `now` and answers ok; otherwise
+   * records nothing and answers how long until the oldest leaves the window.
+   */
+  hitRateLimit(campaignId: string, fanKey: string, kind: RateKind, limit: RateLimit, now: number): Promise<RateResult>;
+  /** Adds one to the campaign's anonymous count of refusals `code` (for managers' /status). */
+  countRefusal(campaignId: string, code: RefusalCode): Promise<void>;
+  /** The campaign's refusal counts by code (codes never refused are absent). */
+  getRefusalCounts(campaignId: string): Promise<Record<string, number>>;
+  /** Bans (`ban`) or unbans (null) a fan from the campaign; true when it changed something. */
+  setBan(campaignId: string, fanKey: string, ban: Ban | null): Promise<boolean>;
+  getBan(campaignId: string, fanKey: string): Promise<Ban | null>;
+  /** Every ban of the campaign, oldest first. */
+  listBans(campaignId: string): Promise<BanEntry[]>;
+  /** Everything the campaign holds about one fan: their proposals, likes and ballots. */
+  fanData(campaignId: string, fanKey: string): Promise<FanRecords>;
+  /**
+   * Erases a fan's identity from the campaign in one atomic step, so that every tally still
+   * equals its recount:
+   * - a ballot in a category whose vote is not over (any phase but `reveal`) is withdrawn (it
+   *   leaves the tally and the ballot count): the fan may vote again, with one ballot;
+   * - a ballot in a revealed category is kept under an anonymous tombstone key (`erased:<n>`),
+   *   so results and recount are unchanged and no identity is left;
+   * - a like on a proposal whose category still takes proposals is withdrawn; any other like
+   *   keeps its count and loses its fan;
+   * - the fan's proposals keep their text and lose their author (key, name, platform);
+   * - the fan's rate-limit windows are dropped. A ban is kept (the campaign's safeguard).
+   * `categories` tells which categories' ballots count in the per-option tally.
+   */
+  eraseFan(campaignId: string, fanKey: string, categories: readonly { id: string; tallied: boolean }[]): Promise<ErasureReport>;
+  /**
+   * Retention: removes every fan identity of a revealed category — ballots move to anonymous
+   * tombstone keys (choices and tally unchanged), likes lose their fans (counts kept),
+   * proposals lose their author. Idempotent. Answers how many identities it removed.
+   */
+  purgeCategory(campaignId: string, categoryId: string): Promise<number>;
+}
+
+/** What a per-fan rate limit counts. */
+export type RateKind = 'proposals' | 'likes';
+
+export type RateResult = { readonly ok: true } | { readonly ok: false; readonly retryAfterMs: number };
+
+/** A curator's ban of one fan from one campaign. */
+export interface Ban {
+  readonly reason: string;
+  /** Who banned: `platform:userId` of the curator. */
+  readonly by: string;
+  /** UTC ms. */
+  readonly at: number;
+}
+
+export interface BanEntry extends Ban {
+  readonly fanKey: string;
+}
+
+/** One fan's records in one campaign (for /mydata and `cocreate fan export`). */
+export interface FanRecords {
+  readonly proposals: readonly Proposal[];
+  readonly likes: readonly { readonly proposalId: string; readonly categoryId: string }[];
+  readonly ballots: readonly { readonly categoryId: string; readonly choice: readonly string[] }[];
+}
+
+/** What an erasure did. */
+export interface ErasureReport {
+  readonly ballotsWithdrawn: number;
+  readonly ballotsAnonymized: number;
+  readonly likesWithdrawn: number;
+  readonly likesAnonymized: number;
+  /** Ids of the fan's proposals, now without author. */
+  readonly proposalsAnonymized: readonly string[];
 }

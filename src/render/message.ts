@@ -5,7 +5,7 @@
  * `toPlainText`, `toTelegramHtml` or `toDiscordMarkdown`, which escape the fan parts so that
  * they can never ping or inject markup (DESIGN invariant 7).
  */
-import type { Refusal } from '../engine/codes';
+import { COUNTED_REFUSALS, type Refusal } from '../engine/codes';
 import type { Command, CommandResult, PhaseChange, Success } from '../engine/commands';
 import type { CampaignEvent, ListedProposal } from '../engine/events';
 import type { CampaignSpec, CategorySpec, Locale, Phase } from '../engine/model';
@@ -201,6 +201,7 @@ export function renderResult(result: CommandResult, command: Command, campaign: 
 export function renderRefusal(refusal: Refusal, command: Command, campaign: CampaignSpec, locale: Locale): RenderedMessage {
   const fromEngine: Record<string, Value> = {};
   for (const [name, value] of Object.entries(refusal.params ?? {})) fromEngine[name] = typeof value === 'number' ? value : fan(value);
+  if (typeof refusal.params?.waitMs === 'number') fromEngine.wait = formatWait(refusal.params.waitMs, locale);
   return message([fillLoose(locale, refusal.code, { ...refusalContext(command, campaign), ...fromEngine })]);
 }
 
@@ -266,7 +267,45 @@ function successLines(result: Success, command: Command, campaign: CampaignSpec,
         campaign: fan(campaign.title),
         entries: result.export.categories.reduce((n, c) => n + c.entries.length, 0),
       })];
+    case 'ban':
+      return [fill(locale, result.changed ? 'reply.ban' : 'reply.ban.already', { fan: fan(result.fan), title: campaign.title })];
+    case 'unban':
+      return [fill(locale, result.changed ? 'reply.unban' : 'reply.unban.not-banned', { fan: fan(result.fan) })];
+    case 'bans':
+      return [
+        fill(locale, 'reply.bans', { count: result.bans.length }),
+        ...result.bans.map((b) => fill(locale, 'reply.bans.line', { fan: fan(b.fanKey), reason: fan(b.reason || '—') })),
+      ];
+    case 'mydata':
+    case 'fan.export': {
+      const counts = { proposals: result.data.proposals.length, likes: result.data.likes.length, ballots: result.data.ballots.length };
+      return result.type === 'mydata'
+        ? [fill(locale, 'reply.mydata', { title: campaign.title, ...counts })]
+        : [fill(locale, 'reply.fan.export', { fan: fan(result.fan), title: campaign.title, ...counts })];
+    }
+    case 'forgetme':
+    case 'fan.erase': {
+      const counts = { withdrawn: result.report.ballotsWithdrawn, anonymized: result.report.ballotsAnonymized, proposals: result.report.proposalsAnonymized.length };
+      return result.type === 'forgetme'
+        ? [fill(locale, 'reply.forgetme', { title: campaign.title, ...counts })]
+        : [fill(locale, 'reply.fan.erase', { fan: fan(result.fan), title: campaign.title, ...counts })];
+    }
   }
+}
+
+/** A wait as the locale writes it: `45 s`, `2 min 30 s`, `1 h 5 min`, `3 days 2 h` (rounded up to the second). */
+export function formatWait(ms: number, locale: Locale): string {
+  const total = Math.max(1, Math.ceil(ms / 1000));
+  const days = Math.floor(total / 86_400);
+  const hours = Math.floor((total % 86_400) / 3600);
+  const minutes = Math.floor((total % 3600) / 60);
+  const seconds = total % 60;
+  const parts: string[] = [];
+  if (days > 0) parts.push(days === 1 ? t(locale, 'wait.day') : t(locale, 'wait.days', { n: days }));
+  if (hours > 0) parts.push(t(locale, 'wait.hours', { n: hours }));
+  if (minutes > 0 && days === 0) parts.push(t(locale, 'wait.minutes', { n: minutes }));
+  if (seconds > 0 && days === 0 && hours === 0) parts.push(t(locale, 'wait.seconds', { n: seconds }));
+  return parts.join(' ');
 }
 
 /** Blocks separated by an empty line. */
@@ -330,7 +369,16 @@ function statusLines(status: StatusResult, locale: Locale): Line[] {
       proposals: c.proposals,
       ballots: c.ballots,
     })),
+    ...(status.refusals ? [refusalsLine(locale, status.refusals)] : []),
   ];
+}
+
+/** Managers' line of eligibility and anti-spam refusals, by kind. */
+function refusalsLine(locale: Locale, refusals: Readonly<Record<string, number>>): Part[] {
+  const counted = COUNTED_REFUSALS.filter((code) => (refusals[code] ?? 0) > 0);
+  if (counted.length === 0) return fill(locale, 'status.refusals.none');
+  const items = counted.map((code) => fill(locale, 'status.refusal', { name: messageTokens(locale, `name.refusal.${code}` as MessageKey).join(""), count: refusals[code] ?? 0 }));
+  return fill(locale, 'status.refusals', { counts: joinParts(items, ' · ') });
 }
 
 function phaseTiming(locale: Locale, phase: Phase, paused: boolean, endsAt: number | null): Part[] {

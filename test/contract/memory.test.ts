@@ -6,6 +6,7 @@ import { MemoryCampaignStore } from '../../src/stores/memory/store';
 import { describeOutboxContract } from './outbox.contract';
 import { describeSchedulerContract } from './scheduler.contract';
 import { describeStoreContract } from './store.contract';
+import { describeTrustContract } from './trust.contract';
 
 describeStoreContract('memory', async () => {
   const outbox = new MemoryOutbox({ baseDelayMs: 0 });
@@ -30,3 +31,9 @@ describeSchedulerContract('memory', async ({ onError }) => {
   const scheduler = new MemoryPhaseScheduler({ clock, onError });
   return { scheduler, clock, advance: (ms) => clock.runUntil(clock.now() + ms), cleanup: () => scheduler.close() };
 });
+
+describeTrustContract('memory', async () => {
+  const outbox = new MemoryOutbox({ baseDelayMs: 0 });
+  const store = new MemoryCampaignStore({ outbox });
+  return { store, outbox, cleanup: async () => { await store.close(); await outbox.close(); } };
+}, 200);

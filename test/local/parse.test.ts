@@ -130,3 +130,23 @@ describe('parseLocalCommand: mistakes', () => {
     }
   });
 });
+
+describe('parseLocalCommand: trust and fairness (issue 7)', () => {
+  it.each<[string, CommandBody]>([
+    ['/mydata', { type: 'mydata' }],
+    ['/forgetme confirm', { type: 'forgetme' }],
+    ['/ban bob "spam, spam"', { type: 'ban', fan: 'local:bob', reason: 'spam, spam' }],
+    ['/ban telegram:42', { type: 'ban', fan: 'telegram:42', reason: '' }],
+    ['/unban bob', { type: 'unban', fan: 'local:bob' }],
+    ['/bans', { type: 'bans' }],
+    ['/fan export discord:123', { type: 'fan.export', fan: 'discord:123' }],
+    ['/fan erase alice', { type: 'fan.erase', fan: 'local:alice' }],
+  ])('%s', (line, expected) => {
+    expect(engineCommand(line)).toEqual(expected);
+  });
+
+  it('asks for the confirmation before erasing', () => {
+    expect(usageOf('/forgetme')).toBe('forgetme');
+    expect(usageOf('/fan delete bob')).toBe('fan');
+  });
+});

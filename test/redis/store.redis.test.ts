@@ -17,6 +17,7 @@ import { CampaignKeys } from '../../src/stores/redis/keys';
 import { runScript } from '../../src/stores/redis/scripts';
 import { BALLOT_BUCKETS, RedisCampaignStore } from '../../src/stores/redis/store';
 import { describeStoreContract } from '../contract/store.contract';
+import { describeTrustContract } from '../contract/trust.contract';
 import { StreamOutbox, connectOrFail, keysByPrefix, streamEntries, uniquePrefix } from './helpers';
 import { redisTargets, testClusterNodes, type RedisTarget } from './targets';
 
@@ -158,6 +159,21 @@ describe.each(redisTargets())('on $name', (target) => {
       },
     };
   });
+
+  describeTrustContract(target.name, async () => {
+    const prefix = uniquePrefix(runPrefix);
+    const store = new RedisCampaignStore({ redis, prefix });
+    const outbox = new StreamOutbox(scanningEveryNode(redis), prefix);
+    return {
+      store,
+      outbox,
+      cleanup: async () => {
+        await store.close();
+        await outbox.close();
+        await deleteEverywhere(redis, prefix);
+      },
+    };
+  }, 25);
 
   describe(`RedisCampaignStore on Redis only: ${target.name}`, () => {
     let prefix: string;

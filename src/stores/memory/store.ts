@@ -3,7 +3,11 @@ import type { CampaignEvent, ListedProposal } from '../../engine/events';
 import type { Ballot, CategoryResults, CategoryState, Proposal, ProposalStatus } from '../../engine/records';
 import { normalizeForDuplicate } from '../../engine/text';
 import type { Outbox } from '../../ports/outbox';
-import type { CampaignStore, Gate, NewProposal, ShortlistSeed, StoreResult, TimingRequest, TransitionRequest } from '../../ports/store';
+import type { RateLimit } from '../../engine/model';
+import type {
+  Ban, BanEntry, CampaignStore, ErasureReport, FanRecords, Gate, NewProposal, RateKind, RateResult, ShortlistSeed, StoreResult,
+  TimingRequest, TransitionRequest,
+} from '../../ports/store';
 
 export interface MemoryCampaignStoreOptions {
   /** Receives the events of transitions, retimes and results in the same step as the change. */
@@ -20,6 +24,10 @@ export interface CampaignSnapshot {
   /** Proposal id → fan keys that like it. */
   readonly likes: readonly (readonly [string, readonly string[]])[];
   readonly results: readonly CategoryResults[];
+  /** Issue 7 (absent in snapshots written before it). */
+  readonly bans?: readonly BanEntry[];
+  readonly refusals?: Readonly<Record<string, number>>;
+  readonly erased?: number;
 }
 
 export interface CategorySnapshot {
@@ -53,6 +61,14 @@ interface CampaignData {
   readonly likes: Map<string, Set<string>>;
   readonly results: Map<string, CategoryResults>;
   seq: number;
+  /** Fan key → ban, in ban order. */
+  readonly bans: Map<string, Ban>;
+  /** Refusal code → count. */
+  readonly refusals: Map<string, number>;
+  /** `kind fanKey` → times of the actions in the current window, oldest first (not saved). */
+  readonly rates: Map<string, number[]>;
+  /** Tombstones handed out so far (`erased:<n>`). */
+  erased: number;
 }
 
 /** A category that passed the gate. */
@@ -146,10 +162,11 @@ export class MemoryCampaignStore implements CampaignStore {
     return true;
   }
 
-  async addProposal(gate: Gate, campaignId: string, p: NewProposal, perFan: number): Promise<StoreResult<{ proposal: Proposal }>> {
+  async addProposal(gate: Gate, campaignId: string, p: NewProposal, perFan: number, maxTotal?: number): Promise<StoreResult<{ proposal: Proposal }>> {
     const open = this.findOpenCategory(gate, campaignId, p.categoryId);
     if (!open.ok) return open;
     const { campaign, category } = open;
+    if (maxTotal !== undefined && category.proposals.length >= maxTotal) return refuse('proposal.category-full');
     const own = category.byAuthor.get(p.authorKey) ?? [];
     if (own.filter((id) => isLive(campaign.proposals.get(id)!.status)).length >= perFan) return refuse('proposal.limit');
     if (isDuplicate(category, p.normalized)) return refuse('proposal.duplicate');
@@ -314,6 +331,9 @@ export class MemoryCampaignStore implements CampaignStore {
       })),
       likes: [...campaign.likes].map(([id, fans]) => [id, [...fans]] as const),
       results: [...campaign.results.values()],
+      bans: [...campaign.bans].map(([fanKey, ban]) => ({ fanKey, ...ban })),
+      refusals: Object.fromEntries(campaign.refusals),
+      erased: campaign.erased,
     };
     return structuredClone(snapshot);
   }
@@ -334,7 +354,133 @@ export class MemoryCampaignStore implements CampaignStore {
     }
     for (const [id, fans] of saved.likes) campaign.likes.set(id, new Set(fans));
     for (const results of saved.results) campaign.results.set(results.categoryId, results);
+    for (const { fanKey, ...ban } of saved.bans ?? []) campaign.bans.set(fanKey, ban);
+    for (const [code, n] of Object.entries(saved.refusals ?? {})) campaign.refusals.set(code, n);
+    campaign.erased = saved.erased ?? 0;
     this.campaigns.set(campaignId, campaign);
+  }
+
+  // ---------------------------------------------------------------- trust and fairness (issue 7)
+
+  async hitRateLimit(campaignId: string, fanKey: string, kind: RateKind, limit: RateLimit, now: number): Promise<RateResult> {
+    const campaign = this.campaigns.get(campaignId);
+    if (!campaign) return { ok: true };
+    const key = `${kind} ${fanKey}`;
+    const times = (campaign.rates.get(key) ?? []).filter((at) => at > now - limit.perMs);
+    if (times.length >= limit.max) {
+      campaign.rates.set(key, times);
+      return { ok: false, retryAfterMs: Math.max(1, times[0]! + limit.perMs - now) };
+    }
+    times.push(now);
+    campaign.rates.set(key, times);
+    return { ok: true };
+  }
+
+  async countRefusal(campaignId: string, code: RefusalCode): Promise<void> {
+    const campaign = this.campaigns.get(campaignId);
+    if (campaign) campaign.refusals.set(code, (campaign.refusals.get(code) ?? 0) + 1);
+  }
+
+  async getRefusalCounts(campaignId: string): Promise<Record<string, number>> {
+    return Object.fromEntries(this.campaigns.get(campaignId)?.refusals ?? []);
+  }
+
+  async setBan(campaignId: string, fanKey: string, ban: Ban | null): Promise<boolean> {
+    const campaign = this.campaigns.get(campaignId);
+    if (!campaign) return false;
+    if (ban === null) return campaign.bans.delete(fanKey);
+    if (campaign.bans.has(fanKey)) return false;
+    campaign.bans.set(fanKey, { ...ban });
+    return true;
+  }
+
+  async getBan(campaignId: string, fanKey: string): Promise<Ban | null> {
+    const ban = this.campaigns.get(campaignId)?.bans.get(fanKey);
+    return ban ? { ...ban } : null;
+  }
+
+  async listBans(campaignId: string): Promise<BanEntry[]> {
+    return [...(this.campaigns.get(campaignId)?.bans ?? [])].map(([fanKey, ban]) => ({ fanKey, ...ban }));
+  }
+
+  async fanData(campaignId: string, fanKey: string): Promise<FanRecords> {
+    const campaign = this.campaigns.get(campaignId);
+    if (!campaign) return { proposals: [], likes: [], ballots: [] };
+    const proposals: Proposal[] = [];
+    const likes: { proposalId: string; categoryId: string }[] = [];
+    const ballots: { categoryId: string; choice: string[] }[] = [];
+    for (const [categoryId, category] of campaign.categories) {
+      for (const id of category.byAuthor.get(fanKey) ?? []) proposals.push(structuredClone(campaign.proposals.get(id)!));
+      for (const id of category.proposals) if (campaign.likes.get(id)?.has(fanKey)) likes.push({ proposalId: id, categoryId });
+      const ballot = category.ballots.get(fanKey);
+      if (ballot) ballots.push({ categoryId, choice: [...ballot.choice] });
+    }
+    return { proposals, likes, ballots };
+  }
+
+  async eraseFan(campaignId: string, fanKey: string, categories: readonly { id: string; tallied: boolean }[]): Promise<ErasureReport> {
+    const report = { ballotsWithdrawn: 0, ballotsAnonymized: 0, likesWithdrawn: 0, likesAnonymized: 0, proposalsAnonymized: [] as string[] };
+    const campaign = this.campaigns.get(campaignId);
+    if (!campaign) return report;
+    const tallied = new Map(categories.map((c) => [c.id, c.tallied]));
+    for (const [categoryId, category] of campaign.categories) {
+      const ballot = category.ballots.get(fanKey);
+      if (ballot) {
+        category.ballots.delete(fanKey);
+        if (category.state.phase === 'reveal') {
+          category.ballots.set(`erased:${++campaign.erased}`, { voterKey: `erased:${campaign.erased}`, choice: ballot.choice });
+          report.ballotsAnonymized++;
+        } else {
+          if (tallied.get(categoryId) ?? true) count(category.tally, ballot.choice, -1);
+          report.ballotsWithdrawn++;
+        }
+      }
+      const proposing = category.state.phase === 'propose';
+      for (const id of category.proposals) {
+        if (!campaign.likes.get(id)?.delete(fanKey)) continue;
+        const proposal = campaign.proposals.get(id)!;
+        if (proposing && isLive(proposal.status)) {
+          proposal.likes--;
+          report.likesWithdrawn++;
+        } else {
+          report.likesAnonymized++;
+        }
+      }
+      for (const id of category.byAuthor.get(fanKey) ?? []) {
+        anonymize(campaign.proposals.get(id)!);
+        report.proposalsAnonymized.push(id);
+      }
+      category.byAuthor.delete(fanKey);
+    }
+    for (const key of [...campaign.rates.keys()]) if (key.endsWith(` ${fanKey}`)) campaign.rates.delete(key);
+    return report;
+  }
+
+  async purgeCategory(campaignId: string, categoryId: string): Promise<number> {
+    const campaign = this.campaigns.get(campaignId);
+    const category = campaign?.categories.get(categoryId);
+    if (!campaign || !category) return 0;
+    let removed = 0;
+    for (const [key, ballot] of [...category.ballots]) {
+      if (key.startsWith('erased:')) continue;
+      category.ballots.delete(key);
+      category.ballots.set(`erased:${++campaign.erased}`, { voterKey: `erased:${campaign.erased}`, choice: ballot.choice });
+      removed++;
+    }
+    for (const id of category.proposals) {
+      const fans = campaign.likes.get(id);
+      if (fans) {
+        removed += fans.size;
+        campaign.likes.delete(id);
+      }
+      const proposal = campaign.proposals.get(id)!;
+      if (proposal.authorKey !== undefined) {
+        anonymize(proposal);
+        removed++;
+      }
+    }
+    category.byAuthor.clear();
+    return removed;
   }
 
   private category(campaignId: string, categoryId: string): CategoryData | undefined {
@@ -399,7 +545,10 @@ export class MemoryCampaignStore implements CampaignStore {
 }
 
 function newCampaign(): CampaignData {
-  return { categories: new Map(), proposals: new Map(), likes: new Map(), results: new Map(), seq: 0 };
+  return {
+    categories: new Map(), proposals: new Map(), likes: new Map(), results: new Map(), seq: 0,
+    bans: new Map(), refusals: new Map(), rates: new Map(), erased: 0,
+  };
 }
 
 function newCategory(categoryId: string, deadline: number): CategoryData {
@@ -445,6 +594,13 @@ function seededShortlist(campaign: CampaignData, category: CategoryData, seed: S
       ? proposals.filter((p) => isLive(p.status)).sort((a, b) => b.likes - a.likes || a.seq - b.seq).slice(0, seed.size)
       : proposals.filter((p) => p.status === 'review').slice(0, seed.size ?? Infinity);
   return picked.map((p) => p.id);
+}
+
+/** The author credit becomes anonymous: the text stays, the author's key, name and platform go. */
+function anonymize(proposal: Mutable<Proposal>): void {
+  delete proposal.authorKey;
+  delete proposal.authorName;
+  delete proposal.platform;
 }
 
 function replaceAll(set: Set<string>, values: readonly string[]): void {

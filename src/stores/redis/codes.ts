@@ -26,6 +26,10 @@ export enum ScriptCode {
   ShortlistRejected = 15,
   VoteAlreadyCast = 16,
   VoteNotShortlisted = 17,
+  /** Issue 7: the category holds `maxTotal` proposals. */
+  CategoryFull = 18,
+  /** Issue 7: a per-fan sliding window is full (the reply's second element is the wait in ms). */
+  RateLimited = 19,
 }
 
 /** The engine's refusal for each code that is a refusal. */
@@ -47,6 +51,8 @@ export const REFUSAL_OF: Readonly<Partial<Record<ScriptCode, RefusalCode>>> = {
   [ScriptCode.ShortlistRejected]: 'shortlist.rejected',
   [ScriptCode.VoteAlreadyCast]: 'vote.already-cast',
   [ScriptCode.VoteNotShortlisted]: 'vote.not-shortlisted',
+  [ScriptCode.CategoryFull]: 'proposal.category-full',
+  [ScriptCode.RateLimited]: 'rate.limited',
 };
 
 /** The refusal a script's code stands for; throws on a code that is not a refusal (a bug). */

@@ -32,7 +32,11 @@ export type ScriptName =
   | 'scanBallots'
   | 'transition'
   | 'retime'
-  | 'saveResults';
+  | 'saveResults'
+  | 'rateLimit'
+  | 'eraseFan'
+  | 'purgeBallots'
+  | 'purgeAuthors';
 
 export interface LuaScript {
   readonly name: ScriptName;

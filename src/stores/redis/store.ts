@@ -4,7 +4,13 @@ import type { CampaignEvent } from '../../engine/events';
 import type { Platform } from '../../engine/model';
 import type { Ballot, CategoryResults, CategoryState, Proposal, ProposalStatus } from '../../engine/records';
 import { normalizeForDuplicate } from '../../engine/text';
-import type { CampaignStore, Gate, NewProposal, StoreResult, TimingRequest, TransitionRequest } from '../../ports/store';
+import { randomBytes } from 'node:crypto';
+import type { RefusalCode } from '../../engine/codes';
+import type { RateLimit } from '../../engine/model';
+import type {
+  Ban, BanEntry, CampaignStore, ErasureReport, FanRecords, Gate, NewProposal, RateKind, RateResult, StoreResult, TimingRequest,
+  TransitionRequest,
+} from '../../ports/store';
 import { ScriptCode, refusalOf } from './codes';
 import { CampaignKeys, DEFAULT_PREFIX } from './keys';
 import { defineScripts, runScript, type ScriptName } from './scripts';
@@ -30,6 +36,9 @@ export const BALLOT_BUCKETS = 4096;
 
 /** Most ballots of a category in one cast-ballots call, unless `maxBatch` says otherwise (see BallotBatcher). */
 export const DEFAULT_MAX_BATCH = 48;
+
+/** How many ballot buckets one purge-ballots call rewrites (retention). */
+const PURGE_BUCKETS = 256;
 
 /** How many ballots `scanBallots` reads at a time (a little more: it reads whole buckets). */
 const SCAN_BATCH = 1000;
@@ -57,12 +66,19 @@ export function campaignsKey(prefix: string = DEFAULT_PREFIX): string {
  *   cat:<c>:rank         zset    live id -> likes * 2^32 - seq (seeding by likes)
  *   cat:<c>:review       zset    id in review -> seq (seeding by threshold)
  *   cat:<c>:tally        hash    option id -> votes (no zero counts)
- *   cat:<c>:ballots:<n>  hash    voterKey -> choice ids joined by ',' (n = ballotBucket(voterKey))
+ *   cat:<c>:ballots:<n>  hash    voterKey -> choice ids joined by ',' (n = ballotBucket(voterKey));
+ *                                erased fans' ballots under `erased:<k>` (k from meta `erased`)
+ *   bans                 hash    fanKey -> Ban JSON (issue 7)
+ *   refusals             hash    refusal code -> count (issue 7)
+ *   rate:<kind>:<fan>    zset    a fan's actions in the sliding window: nonce -> time (issue 7)
  */
 class StoreKeys extends CampaignKeys {
   get meta(): string { return this.key('meta'); }
   get categories(): string { return this.key('categories'); }
   get results(): string { return this.key('results'); }
+  get bans(): string { return this.key('bans'); }
+  get refusals(): string { return this.key('refusals'); }
+  rate(kind: RateKind, fanKey: string): string { return this.key('rate', kind, fanKey); }
   cat(categoryId: string, name: 'state' | 'shortlist' | 'rank' | 'review' | 'proposals' | 'authors' | 'texts' | 'tally'): string {
     return this.key('cat', categoryId, name);
   }
@@ -156,12 +172,12 @@ export class RedisCampaignStore implements CampaignStore {
     return code === ScriptCode.Ok;
   }
 
-  async addProposal(gate: Gate, campaignId: string, p: NewProposal, perFan: number): Promise<StoreResult<{ proposal: Proposal }>> {
+  async addProposal(gate: Gate, campaignId: string, p: NewProposal, perFan: number, maxTotal?: number): Promise<StoreResult<{ proposal: Proposal }>> {
     const k = this.keys(campaignId);
     const [code, id, seq] = await this.run(
       'addProposal',
       [k.meta, k.cat(p.categoryId, 'state'), k.cat(p.categoryId, 'authors'), k.cat(p.categoryId, 'texts'), k.base],
-      [gate.phase, gate.now, perFan, p.categoryId, p.text, p.normalized, p.authorKey, p.authorName, p.platform, p.createdAt],
+      [gate.phase, gate.now, perFan, p.categoryId, p.text, p.normalized, p.authorKey, p.authorName, p.platform, p.createdAt, maxTotal ?? ''],
     );
     if (code !== ScriptCode.Ok) return refuse(refusalOf(code));
     const { categoryId, text, normalized, authorKey, authorName, platform, createdAt } = p;
@@ -276,6 +292,98 @@ export class RedisCampaignStore implements CampaignStore {
   /** Sends the ballots still waiting and waits for their answers; leaves the connection open. */
   async close(): Promise<void> {
     await this.ballots.drain();
+  }
+
+  // ---------------------------------------------------------------- trust and fairness (issue 7)
+
+  async hitRateLimit(campaignId: string, fanKey: string, kind: RateKind, limit: RateLimit, now: number): Promise<RateResult> {
+    const nonce = `${now}-${randomBytes(6).toString('hex')}`;
+    const [code, wait] = await this.run('rateLimit', [this.keys(campaignId).rate(kind, fanKey)], [now, limit.max, limit.perMs, nonce]);
+    if (code === ScriptCode.Ok) return { ok: true };
+    if (code === ScriptCode.RateLimited) return { ok: false, retryAfterMs: Number(wait) };
+    throw new Error(`rate-limit answered unexpected code ${code}`);
+  }
+
+  async countRefusal(campaignId: string, code: RefusalCode): Promise<void> {
+    await this.redis.hincrby(this.keys(campaignId).refusals, code, 1);
+  }
+
+  async getRefusalCounts(campaignId: string): Promise<Record<string, number>> {
+    const counts = await this.redis.hgetall(this.keys(campaignId).refusals);
+    return Object.fromEntries(Object.entries(counts).map(([code, n]) => [code, Number(n)]));
+  }
+
+  async setBan(campaignId: string, fanKey: string, ban: Ban | null): Promise<boolean> {
+    const k = this.keys(campaignId);
+    if (ban === null) return (await this.redis.hdel(k.bans, fanKey)) === 1;
+    return (await this.redis.hsetnx(k.bans, fanKey, JSON.stringify({ reason: ban.reason, by: ban.by, at: ban.at }))) === 1;
+  }
+
+  async getBan(campaignId: string, fanKey: string): Promise<Ban | null> {
+    const json = await this.redis.hget(this.keys(campaignId).bans, fanKey);
+    return json === null ? null : (JSON.parse(json) as Ban);
+  }
+
+  async listBans(campaignId: string): Promise<BanEntry[]> {
+    const all = await this.redis.hgetall(this.keys(campaignId).bans);
+    return Object.entries(all)
+      .map(([fanKey, json]) => ({ fanKey, ...(JSON.parse(json) as Ban) }))
+      .sort((a, b) => a.at - b.at || (a.fanKey < b.fanKey ? -1 : 1));
+  }
+
+  /** Read-only, so a pipeline rather than a script: each category's proposals, the fan's likes and ballot. */
+  async fanData(campaignId: string, fanKey: string): Promise<FanRecords> {
+    const k = this.keys(campaignId);
+    const categories = await this.redis.lrange(k.categories, 0, -1);
+    const bucket = ballotBucket(fanKey);
+    const read = this.redis.pipeline();
+    for (const c of categories) read.lrange(k.cat(c, 'proposals'), 0, -1).hget(k.ballotPrefix(c) + bucket, fanKey);
+    const lists = await exec(read);
+    const proposals: Proposal[] = [];
+    const likes: { proposalId: string; categoryId: string }[] = [];
+    const ballots: { categoryId: string; choice: string[] }[] = [];
+    const ids: { id: string; categoryId: string }[] = [];
+    categories.forEach((categoryId, i) => {
+      for (const id of lists[2 * i] as string[]) ids.push({ id, categoryId });
+      const choice = lists[2 * i + 1] as string | null;
+      if (choice !== null) ballots.push({ categoryId, choice: choice === '' ? [] : choice.split(',') });
+    });
+    if (ids.length > 0) {
+      const each = this.redis.pipeline();
+      for (const { id } of ids) each.hget(k.proposal(id), 'authorKey').sismember(k.likes(id), fanKey);
+      const answers = await exec(each);
+      const own: string[] = [];
+      ids.forEach(({ id, categoryId }, i) => {
+        if (answers[2 * i] === fanKey) own.push(id);
+        if (answers[2 * i + 1] === 1) likes.push({ proposalId: id, categoryId });
+      });
+      proposals.push(...(await this.proposals(k, own)));
+    }
+    return { proposals, likes, ballots };
+  }
+
+  async eraseFan(campaignId: string, fanKey: string, categories: readonly { id: string; tallied: boolean }[]): Promise<ErasureReport> {
+    const k = this.keys(campaignId);
+    const [, withdrawn, anonymized, likesWithdrawn, likesAnonymized, ...ids] = await this.run(
+      'eraseFan', [k.meta, k.base], [fanKey, ballotBucket(fanKey), ...categories.flatMap((c) => [c.id, c.tallied ? '1' : '0'])],
+    );
+    return {
+      ballotsWithdrawn: Number(withdrawn), ballotsAnonymized: Number(anonymized),
+      likesWithdrawn: Number(likesWithdrawn), likesAnonymized: Number(likesAnonymized), proposalsAnonymized: ids.map(String),
+    };
+  }
+
+  /** Ballots a few hundred buckets per call, so Redis is never blocked long; then authors and likes. */
+  async purgeCategory(campaignId: string, categoryId: string): Promise<number> {
+    const k = this.keys(campaignId);
+    let removed = 0;
+    for (let bucket = 0; bucket < BALLOT_BUCKETS; ) {
+      const [next, moved] = (await runScript(this.redis, 'purgeBallots', [k.meta, k.ballotPrefix(categoryId)], [bucket, PURGE_BUCKETS, BALLOT_BUCKETS])) as [number, number];
+      removed += Number(moved);
+      bucket = Number(next);
+    }
+    const [, identities] = await this.run('purgeAuthors', [k.cat(categoryId, 'proposals'), k.base], [categoryId]);
+    return removed + Number(identities);
   }
 
   private keys(campaignId: string): StoreKeys {

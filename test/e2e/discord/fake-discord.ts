@@ -219,7 +219,7 @@ function validateOptions(options: Json[], where: string): void {
   });
 }
 
-async function readBody(req: IncomingMessage): Promise<{ json: Json; files: string[]; uploads: Upload[] }> {
+async function readBody(req: IncomingMessage): Promise<{ json: Json; files: string[]; uploads: Upload[]; contents?: Record<string, string> }> {
   const chunks: Buffer[] = [];
   for await (const chunk of req) chunks.push(chunk as Buffer);
   const raw = Buffer.concat(chunks);
@@ -231,6 +231,7 @@ async function readBody(req: IncomingMessage): Promise<{ json: Json; files: stri
     let json: Json;
     const files: string[] = [];
     const uploads: Upload[] = [];
+    const contents: Record<string, string> = {};
     for (const part of text.split(`--${boundary[1] ?? boundary[2]}`)) {
       const [head = '', ...rest] = part.split('\r\n\r\n');
       const body = rest.join('\r\n\r\n').replace(/\r\n$/, '');
@@ -241,9 +242,10 @@ async function readBody(req: IncomingMessage): Promise<{ json: Json; files: stri
         files.push(filename);
         const contentType = /content-type:\s*([^\r\n]+)/i.exec(head)?.[1] ?? 'application/octet-stream';
         uploads.push({ filename, contentType, data: Buffer.from(body, 'latin1') });
+        contents[filename] = Buffer.from(body, 'latin1').toString('utf8');
       }
     }
-    return { json, files, uploads };
+    return { json, files, uploads, contents };
   }
   return { json: JSON.parse(raw.toString('utf8')), files: [], uploads: [] };
 }
@@ -257,6 +259,8 @@ export class FakeDiscord {
   readonly commands = new Map<string, Json[]>();
   readonly botUser = { id: '1300000000000000001', username: 'cocreate', discriminator: '0', global_name: 'cocreate', avatar: null, bot: true, flags: 0 };
   rateLimited = 0;
+  /** The last content uploaded under each attachment file name (UTF-8). */
+  readonly attachments = new Map<string, string>();
 
   private server: Server | undefined;
   private readonly wss = new WebSocketServer({ noServer: true });
@@ -388,9 +392,10 @@ export class FakeDiscord {
     const path = decodeURIComponent(url.pathname);
     const method = req.method ?? 'GET';
     const authorized = req.headers.authorization === `Bot ${this.options.token}`;
-    let body: { json: Json; files: string[]; uploads: Upload[] };
+    let body: { json: Json; files: string[]; uploads: Upload[]; contents?: Record<string, string> };
     try {
       body = await readBody(req);
+      for (const [name, content] of Object.entries(body.contents ?? {})) this.attachments.set(name, content);
     } catch {
       body = { json: undefined, files: [], uploads: [] };
     }

@@ -111,7 +111,8 @@ describe('cocreate on Telegram, end to end', () => {
     expect(commands.map((c) => (c.params.language_code as string | undefined) ?? 'default').sort()).toEqual(['default', 'en', 'fr']);
     const en = commands.find((c) => c.params.language_code === 'en')!.params.commands as { command: string; description: string }[];
     const fr = commands.find((c) => c.params.language_code === 'fr')!.params.commands as { command: string; description: string }[];
-    expect(en.map((c) => c.command)).toEqual(['propose', 'mine', 'status', 'shortlist', 'advance', 'pause', 'resume', 'extend', 'reveal', 'export', 'help']);
+    expect(en.map((c) => c.command)).toEqual(['propose', 'mine', 'status', 'shortlist', 'advance', 'pause', 'resume', 'extend', 'reveal', 'export', 'help',
+      'mydata', 'forgetme', 'ban', 'unban', 'bans', 'fan']);
     expect(fr.find((c) => c.command === 'propose')!.description).toBe('Proposer une idée');
     expect(fake.calls.filter((c) => c.method === 'getMe' || c.method === 'deleteWebhook').map((c) => c.method)).toEqual(['getMe', 'deleteWebhook']);
   });

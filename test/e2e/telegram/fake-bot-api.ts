@@ -146,7 +146,7 @@ export class FakeBotApi {
   }
 
   /** A user writes in a chat; a leading `/command` carries its `bot_command` entity. Returns the message. */
-  say(from: FakeUser, chat: FakeChat, text: string, options: { replyTo?: BotMessage } = {}): Record<string, unknown> {
+  say(from: FakeUser, chat: FakeChat, text: string, options: { replyTo?: BotMessage; replyToUser?: Record<string, unknown> } = {}): Record<string, unknown> {
     this.chats.set(chat.id, chat);
     const command = /^\/[A-Za-z0-9_]+(@[A-Za-z0-9_]+)?/.exec(text);
     const message = {
@@ -157,6 +157,8 @@ export class FakeBotApi {
       text,
       ...(command ? { entities: [{ type: 'bot_command', offset: 0, length: command[0].length }] } : {}),
       ...(options.replyTo ? { reply_to_message: this.asTelegramMessage(options.replyTo) } : {}),
+      // A reply to another user's message (as `say` returned it).
+      ...(options.replyToUser ? { reply_to_message: options.replyToUser } : {}),
     };
     this.push({ message });
     return message;

@@ -14,6 +14,7 @@
     ARGV[4] categoryId       ARGV[5] text                ARGV[6] normalized
     ARGV[7] authorKey        ARGV[8] authorName          ARGV[9] platform
     ARGV[10] createdAt (UTC ms)
+    ARGV[11] maxTotal: most proposals the category accepts ('' or absent for no cap)
 
   Output:
     { Code.Ok, id, seq } or { refusal code }
@@ -24,6 +25,9 @@
 
 local code = gate(KEYS[2], ARGV[1], ARGV[2], KEYS[1])
 if code ~= Code.Ok then return { code } end
+if ARGV[11] and ARGV[11] ~= '' and redis.call('LLEN', catKey(KEYS[5], ARGV[4], 'proposals')) >= tonumber(ARGV[11]) then
+  return { Code.CategoryFull }
+end
 if tonumber(redis.call('HGET', KEYS[3], ARGV[7]) or '0') >= tonumber(ARGV[3]) then return { Code.ProposalLimit } end
 if redis.call('HEXISTS', KEYS[4], ARGV[6]) == 1 then return { Code.ProposalDuplicate } end
 local id, seq = createProposal(KEYS[1], KEYS[5], ARGV[4], ARGV[5], ARGV[6], ARGV[10],
