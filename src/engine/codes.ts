@@ -46,6 +46,8 @@ export const REFUSAL_CODES = [
   'duration.invalid',
   // infrastructure: the store could not confirm; nothing was recorded, try again
   'store.unavailable',
+  // infrastructure: the bot is restarting (graceful shutdown); nothing was recorded, try again shortly
+  'bot.restarting',
 ] as const;
 
 export type RefusalCode = (typeof REFUSAL_CODES)[number];
