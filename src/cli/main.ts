@@ -112,6 +112,11 @@ function environment() {
 
 async function run(rest: readonly string[]): Promise<number> {
   const { positionals, values } = args(rest, { 'from-now': { type: 'boolean' } });
+  // Installed first: a SIGTERM during the start is honoured once started, never a hard kill.
+  const signalled = new Promise<string>((resolve) => {
+    process.once('SIGINT', () => resolve('SIGINT'));
+    process.once('SIGTERM', () => resolve('SIGTERM'));
+  });
   const env = environment();
   const { config } = env;
   const logger = createLogger({ level: config.logLevel, secrets: secretsOf(config) });
@@ -184,10 +189,6 @@ async function run(rest: readonly string[]): Promise<number> {
     await ops?.close();
     logger.info('stopped');
   })());
-  const signalled = new Promise<string>((resolve) => {
-    process.once('SIGINT', () => resolve('SIGINT'));
-    process.once('SIGTERM', () => resolve('SIGTERM'));
-  });
   if (chat) chat.start();
   const why = await Promise.race([chat ? chat.closed.then(() => 'chat closed') : new Promise<never>(() => {}), signalled]);
   await stop(why);
