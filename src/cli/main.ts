@@ -20,6 +20,9 @@ import { simulate } from './simulate';
 import { startPlatforms, type RunningPlatform } from './platforms';
 import { resultsCsv, winnersTable } from './format';
 import { discordCommand } from './discord';
+import { shiftToNow } from './shift';
+import { formatRehearsal, rehearse } from './rehearse';
+import { scrub } from '../observe/logger';
 import { CommandGate } from './gate';
 import { createLogger, secretsOf } from '../observe/logger';
 import { Metrics, observeCommands } from '../observe/metrics';
@@ -34,6 +37,9 @@ const USAGE = `Usage: cocreate <command> [options]
   results ID [--format json|csv]          the results of a campaign from the store
   recount ID                              recount every tally from the raw ballots; exit 1 if any differs
   discord register-commands [--guild ID]  register the Discord slash commands (on one server, else globally)
+  rehearse FILE [--fans N] [--rate R] [--json]
+                                          replay a surge of N fans voting at R per second through the real
+                                          adapters against local stand-ins of Discord and Telegram, on Redis
 
 Options of run:
   --from-now    shift the campaign's schedule so that its first phase opens now (to try a past campaign)
@@ -55,6 +61,7 @@ export async function main(argv: readonly string[]): Promise<number> {
     case 'results': return results(rest);
     case 'recount': return recount(rest);
     case 'discord': return discordCommand(rest);
+    case 'rehearse': return rehearseCommand(rest);
     case undefined: case 'help': case '--help': case '-h':
       process.stdout.write(USAGE);
       return command === undefined ? 2 : 0;
@@ -219,18 +226,6 @@ async function connectRedis(options: { campaigns: readonly CampaignSpec[]; clock
 
 type RunEnv = ReturnType<typeof environment>;
 
-/** The same campaign, with every window moved so that its first phase opens at `now`. */
-function shiftToNow(spec: CampaignSpec, now: number): CampaignSpec {
-  const first = Math.min(...spec.categories.map((c) => c.phases[0]?.start ?? c.revealAt));
-  const by = now - first;
-  return {
-    ...spec,
-    categories: spec.categories.map((c) => ({
-      ...c, revealAt: c.revealAt + by, phases: c.phases.map((w) => ({ ...w, start: w.start + by, end: w.end + by })),
-    })),
-  };
-}
-
 async function simulateCommand(rest: readonly string[]): Promise<number> {
   const { positionals, values } = args(rest, {
     fans: { type: 'string' }, seed: { type: 'string' }, json: { type: 'boolean' }, 'no-save': { type: 'boolean' }, redis: { type: 'string' },
@@ -343,6 +338,28 @@ async function recount(rest: readonly string[]): Promise<number> {
     process.stdout.write(`${c.id}: ${c.ballots} ballots, ${verdict}\n`);
   }
   return report.agrees ? 0 : 1;
+}
+
+async function rehearseCommand(rest: readonly string[]): Promise<number> {
+  const { positionals, values } = args(rest, { fans: { type: 'string' }, rate: { type: 'string' }, json: { type: 'boolean' } });
+  const [file] = positionals;
+  if (!file || positionals.length > 1) throw new CliError('rehearse needs exactly one FILE', 2);
+  const fans = Number(values.fans ?? '1000');
+  const rate = Number(values.rate ?? '500');
+  if (!Number.isInteger(fans) || fans < 1 || fans > 10_000_000) throw new CliError('--fans takes a whole number from 1 to 10000000', 2);
+  if (!Number.isFinite(rate) || rate <= 0 || rate > 1_000_000) throw new CliError('--rate takes a number of fans per second above 0', 2);
+  const env = environment();
+  if (env.config.redisCluster) throw new CliError('rehearse runs on a single Redis node: unset REDIS_CLUSTER', 2);
+  const url = env.config.redisUrl ?? 'redis://127.0.0.1:6379';
+  const [spec] = await loadSpecs([file]);
+  let report;
+  try {
+    report = await rehearse({ campaign: spec!, fans, rate, redisUrl: url, prefix: env.config.redisPrefix, progress: (line) => process.stderr.write(`rehearse: ${line}\n`) });
+  } catch (error) {
+    throw new CliError(`rehearsal failed: ${scrub((error as Error).message)}`);
+  }
+  process.stdout.write(values.json ? `${JSON.stringify(report, null, 2)}\n` : formatRehearsal(report, `Redis ${scrub(url)}`));
+  return report.ok ? 0 : 1;
 }
 
 /** Runs the command line and sets the exit code; expected failures print one clean line. */
