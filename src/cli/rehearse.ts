@@ -34,8 +34,10 @@ export interface RehearsalOptions {
   readonly redisUrl: string;
   /** The deployment prefix; the rehearsal works under `<prefix>rehearsal-<random>:`. */
   readonly prefix: string;
-  /** How long to wait for the last answers once every fan has pressed (default 30 s). */
+  /** How long to wait for the next answer once every fan has pressed (default 30 s). */
   readonly settleMs?: number;
+  /** The longest wait for the last answers after the surge (default 180 s); what is still unanswered is lost. */
+  readonly maxSettleMs?: number;
   readonly progress?: (line: string) => void;
 }
 
@@ -262,7 +264,8 @@ export async function rehearse(options: RehearsalOptions): Promise<RehearsalRepo
     // The last answers: wait while they keep coming.
     let last = answered;
     let quietSince = Date.now();
-    while (answered < sent && Date.now() - quietSince < (options.settleMs ?? 30_000)) {
+    const giveUpAt = Date.now() + (options.maxSettleMs ?? 180_000);
+    while (answered < sent && Date.now() - quietSince < (options.settleMs ?? 30_000) && Date.now() < giveUpAt) {
       await sleep(100);
       if (answered !== last) { last = answered; quietSince = Date.now(); }
     }
