@@ -359,6 +359,8 @@ async function rehearseCommand(rest: readonly string[]): Promise<number> {
     throw new CliError(`rehearsal failed: ${scrub((error as Error).message)}`);
   }
   process.stdout.write(values.json ? `${JSON.stringify(report, null, 2)}\n` : formatRehearsal(report, `Redis ${scrub(url)}`));
+  // After an overloaded surge the clients may still be chewing on stale events: do not hang.
+  setTimeout(() => process.exit(process.exitCode ?? 0), 5_000).unref();
   return report.ok ? 0 : 1;
 }
 
