@@ -143,12 +143,14 @@ async function run(rest: readonly string[]): Promise<number> {
   if (embedded && !values['from-now']) {
     for (const spec of specs) await loadState(embedded.store, spec.id, statePath(spec.id, config.dataDir));
   }
+  let onPlatforms = false;
   // Every command goes through the gate (closed on shutdown), counted and logged.
   const gate = new CommandGate(observeCommands(runtime.engine, metrics, (command, actor, result, ms) => {
     const fields = { campaign: command.campaignId, actor: `${actor.platform}:${actor.userId}`, command: command.type, ok: result.ok, ...(result.ok ? {} : { code: result.code }), ms: Math.round(ms * 10) / 10 };
     if (result.ok) logger.debug(fields, 'command');
     else if (result.code === 'store.unavailable') logger.warn(fields, 'command refused');
-    else logger.info(fields, 'command refused');
+    else if (onPlatforms) logger.info(fields, 'command refused');
+    else logger.debug(fields, 'command refused'); // the local chat shows it already
   }));
   const log = (line: string) => {
     const platform = /^(discord|telegram): /.exec(line)?.[1];
@@ -179,22 +181,25 @@ async function run(rest: readonly string[]): Promise<number> {
     throw new CliError(`cannot listen on ${config.http!.host}:${config.http!.port} (COCREATE_HTTP_PORT): ${(error as Error).message}`);
   }) : null;
   if (ops) logger.info({ port: ops.port, host: config.http!.host }, `http: metrics and health on ${config.http!.host}:${ops.port} (/metrics, /healthz)`);
-  logger.info({ campaigns: specs.map((s) => s.id), store: redisUrl ? 'redis' : 'memory', platforms: platforms.map((p) => p.name) }, 'running');
+  // The local terminal chat shares the terminal: its lifecycle lines stay at debug there.
+  onPlatforms = platforms.length > 0;
+  const lifecycle = onPlatforms ? logger.info.bind(logger) : logger.debug.bind(logger);
+  lifecycle({ campaigns: specs.map((s) => s.id), store: redisUrl ? 'redis' : 'memory', platforms: platforms.map((p) => p.name) }, 'running');
 
   let stopping: Promise<void> | undefined;
   // Graceful: stop taking commands (fans are told the bot restarts), let the outbox deliver
   // what is queued (bounded by COCREATE_DRAIN_SECONDS; the rest stays durable in Redis), then
   // close the platforms, the store and the HTTP endpoint.
   const stop = (why: string) => (stopping ??= (async () => {
-    logger.info({ reason: why }, 'stopping: no new commands, draining the outbox');
+    lifecycle({ reason: why }, 'stopping: no new commands, draining the outbox');
     await gate.close();
     const drained = await Promise.race([runtime.outbox.idle().then(() => true), sleep(config.drainMs).then(() => false)]);
-    logger.info({ drained }, drained ? 'outbox drained' : `outbox not drained after ${config.drainMs} ms: the rest stays queued${redisUrl ? ' in Redis for the next start' : ' and is lost (embedded store)'}`);
+    lifecycle({ drained }, drained ? 'outbox drained' : `outbox not drained after ${config.drainMs} ms: the rest stays queued${redisUrl ? ' in Redis for the next start' : ' and is lost (embedded store)'}`);
     await Promise.allSettled(platforms.map((p) => p.stop()));
     if (embedded) for (const spec of specs) await saveState(embedded.store, spec, statePath(spec.id, config.dataDir));
     await runtime.close();
     await ops?.close();
-    logger.info('stopped');
+    lifecycle({}, 'stopped');
   })());
   if (chat) chat.start();
   const why = await Promise.race([chat ? chat.closed.then(() => 'chat closed') : new Promise<never>(() => {}), signalled]);
