@@ -1,8 +1,9 @@
 /**
  * `npm run bench`: figures, not tests. Prints them and writes them to BENCHMARKS.md with the
  * machine and the command: the memory-store section, then the Redis section (bench/redis.ts,
- * on private redis-servers it starts and stops). Options: --ballots N (default 1000000),
- * --only memory|redis, --no-write.
+ * on private redis-servers it starts and stops), then the surge rehearsal (bench/rehearsal.ts,
+ * on REDIS_URL or 127.0.0.1:6379). Options: --ballots N (default 1000000), --fans N (default
+ * 100000) and --rate R (default 1667 fans/s) for the rehearsal, --only memory|redis|rehearsal, --no-write.
  */
 import { cpus, totalmem, type as osType, release } from 'node:os';
 import { readFile, writeFile } from 'node:fs/promises';
@@ -11,6 +12,7 @@ import { parseArgs } from 'node:util';
 import { VirtualClock } from '../src/clock/virtual';
 import { embeddedRuntime } from '../src/cli/runtime';
 import { benchRedis, redisSection } from './redis';
+import { benchRehearsal, rehearsalSection } from './rehearsal';
 import type { Actor, CampaignSpec, CategorySpec, VoteRule } from '../src/engine/model';
 
 const HOUR = 3_600_000;
@@ -90,15 +92,23 @@ function machine(): string {
 }
 
 async function main(): Promise<void> {
-  const { values } = parseArgs({ options: { ballots: { type: 'string' }, 'no-write': { type: 'boolean' }, only: { type: 'string' } } });
+  const { values } = parseArgs({ options: { ballots: { type: 'string' }, 'no-write': { type: 'boolean' }, only: { type: 'string' }, fans: { type: 'string' }, rate: { type: 'string' } } });
   const ballots = Number(values.ballots ?? 1_000_000);
+  const fans = Number(values.fans ?? 100_000);
+  const rate = Number(values.rate ?? 1667);
   const only = values.only;
-  if (only !== undefined && only !== 'memory' && only !== 'redis') throw new Error(`--only takes memory or redis, not ${only}`);
-  const command = `npm run bench${values.ballots || only ? ' --' : ''}${only ? ` --only ${only}` : ''}${values.ballots ? ` --ballots ${ballots}` : ''}`;
+  if (only !== undefined && only !== 'memory' && only !== 'redis' && only !== 'rehearsal') throw new Error(`--only takes memory, redis or rehearsal, not ${only}`);
+  const extra = [only ? ` --only ${only}` : '', values.ballots ? ` --ballots ${ballots}` : '', values.fans ? ` --fans ${fans}` : '', values.rate ? ` --rate ${rate}` : ''].join('');
+  const command = `npm run bench${extra ? ` --${extra}` : ''}`;
   const date = new Date().toISOString().slice(0, 10);
   const write = !values['no-write'];
-  if (only !== 'redis') await publish('memory', await memorySection(ballots, command), write);
-  if (only !== 'memory') await publish('redis', redisSection(await benchRedis({ ballots }), { machine: machine(), command, date }), write);
+  if (only === undefined || only === 'memory') await publish('memory', await memorySection(ballots, command), write);
+  if (only === undefined || only === 'redis') await publish('redis', redisSection(await benchRedis({ ballots }), { machine: machine(), command, date }), write);
+  if (only === undefined || only === 'rehearsal') {
+    await publish('rehearsal', rehearsalSection(await benchRehearsal({ fans, rate }), { machine: machine(), command, date }), write);
+    // After an overloaded surge the clients may still be chewing on stale events: do not hang.
+    setTimeout(() => process.exit(process.exitCode ?? 0), 5_000).unref();
+  }
 }
 
 async function memorySection(ballots: number, command: string): Promise<string> {
@@ -129,7 +139,7 @@ async function memorySection(ballots: number, command: string): Promise<string> 
 }
 
 /** Prints a section and, when `write`, puts it between its markers in BENCHMARKS.md (replacing the old one). */
-async function publish(name: 'memory' | 'redis', section: string, write: boolean): Promise<void> {
+async function publish(name: 'memory' | 'redis' | 'rehearsal', section: string, write: boolean): Promise<void> {
   process.stdout.write(`${section}\n`);
   if (!write) return;
   let doc = '# Benchmarks\n\nFigures written by `npm run bench`. Each section names its machine and command.\n';

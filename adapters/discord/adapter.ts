@@ -5,7 +5,7 @@
  * here decides a permission: the member's role ids go into the actor and the engine decides.
  */
 import {
-  Client, DiscordAPIError, Events, GatewayIntentBits, MessageFlags, RateLimitError, Routes, type RawFile,
+  Client, DiscordAPIError, Events, GatewayIntentBits, MessageFlags, RateLimitError, Routes, Status, type RawFile,
   type AutocompleteInteraction, type ButtonInteraction, type ChatInputCommandInteraction, type ClientOptions,
   type Interaction, type ModalSubmitInteraction, type RepliableInteraction, type StringSelectMenuInteraction,
 } from 'discord.js';
@@ -151,6 +151,14 @@ export class DiscordAdapter {
     }
     const user = this.client.user;
     this.log(`discord: connected as ${user?.tag ?? '?'} (${this.client.guilds.cache.size} servers)`);
+  }
+
+  /** Null when the gateway session is ready, else its state (for `/healthz`). */
+  health(): string | null {
+    const shards = [...this.client.ws.shards.values()];
+    if (shards.length === 0) return 'the Discord gateway is not connected';
+    const down = shards.filter((shard) => shard.status !== Status.Ready);
+    return down.length === 0 ? null : `Discord gateway shard ${down.map((shard) => `${shard.id} is ${Status[shard.status] ?? shard.status}`).join(', ')}`;
   }
 
   /** Closes the gateway connection (bounded: never hangs the shutdown). */

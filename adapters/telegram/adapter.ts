@@ -130,6 +130,7 @@ export class TelegramAdapter {
   /** Chunks of an announcement already sent to a chat, so that a retry sends only the rest. */
   private readonly sentChunks = new Map<string, number>();
   private running: Promise<void> | undefined;
+  private receiving = false;
   private me: Awaited<ReturnType<Telegraf['telegram']['getMe']>> | undefined;
 
   constructor(private readonly options: TelegramAdapterOptions) {
@@ -167,11 +168,20 @@ export class TelegramAdapter {
       ? this.bot.launch({ webhook: { domain: new URL(webhook.url).host, path: new URL(webhook.url).pathname, port: webhook.port, secretToken: webhook.secret } })
       : this.bot.launch({ allowedUpdates: ['message', 'callback_query'] });
     // launch() resolves only when polling stops: never awaited, its failure logged.
-    this.running = launched.catch((error: unknown) => this.options.log(`telegram: stopped receiving updates: ${describe(error)}`));
+    this.running = launched
+      .catch((error: unknown) => this.options.log(`telegram: stopped receiving updates: ${describe(error)}`))
+      .finally(() => { if (!webhook) this.receiving = false; }); // a webhook's launch() resolves once listening
+    this.receiving = true;
+  }
+
+  /** Null while updates are being received (long polling or webhook), else why not (for `/healthz`). */
+  health(): string | null {
+    return this.receiving ? null : 'Telegram updates are not being received (polling or webhook stopped)';
   }
 
   /** Stops receiving updates; resolves once the last poll is over (or after 5 s). */
   async stop(): Promise<void> {
+    this.receiving = false;
     if (!this.running) return;
     let settled = false;
     void this.running.then(() => { settled = true; });

@@ -22,7 +22,7 @@ export async function startDiscord(context: PlatformContext, config: DiscordConf
   });
   await adapter.start();
   context.outbox.register('discord', adapter.deliver, adapter.targets);
-  return { name: 'discord', stop: () => adapter.stop() };
+  return { name: 'discord', stop: () => adapter.stop(), health: () => adapter.health() };
 }
 
 const USAGE = 'usage: cocreate discord register-commands [--guild ID]';

@@ -23,6 +23,13 @@ import { resultsJson, winnersTable } from './format';
 import { exportCsv } from '../render/export';
 import { renderResultsChart } from '../render/chart';
 import { discordCommand } from './discord';
+import { shiftToNow } from './shift';
+import { formatRehearsal, rehearse } from './rehearse';
+import { scrub } from '../observe/logger';
+import { CommandGate } from './gate';
+import { createLogger, secretsOf } from '../observe/logger';
+import { Metrics, observeCommands } from '../observe/metrics';
+import { startOpsServer } from '../observe/server';
 
 const USAGE = `Usage: cocreate <command> [options]
 
@@ -37,6 +44,9 @@ const USAGE = `Usage: cocreate <command> [options]
   discord register-commands [--guild ID]  register the Discord slash commands (on one server, else globally)
   fan export|erase PLATFORM:ID [--campaign ID]
                                           a fan's data as JSON, or erase the fan (every stored campaign by default)
+  rehearse FILE [--fans N] [--rate R] [--json]
+                                          replay a surge of N fans voting at R per second through the real
+                                          adapters against local stand-ins of Discord and Telegram, on Redis
 
 Options of run:
   --from-now    shift the campaign's schedule so that its first phase opens now (to try a past campaign)
@@ -59,6 +69,7 @@ export async function main(argv: readonly string[]): Promise<number> {
     case 'recount': return recount(rest);
     case 'discord': return discordCommand(rest);
     case 'fan': return fanCommand(rest);
+    case 'rehearse': return rehearseCommand(rest);
     case undefined: case 'help': case '--help': case '-h':
       process.stdout.write(USAGE);
       return command === undefined ? 2 : 0;
@@ -116,60 +127,110 @@ function environment() {
 
 async function run(rest: readonly string[]): Promise<number> {
   const { positionals, values } = args(rest, { 'from-now': { type: 'boolean' } });
+  // Installed first: a SIGTERM during the start is honoured once started, never a hard kill.
+  const signalled = new Promise<string>((resolve) => {
+    process.once('SIGINT', () => resolve('SIGINT'));
+    process.once('SIGTERM', () => resolve('SIGTERM'));
+  });
   const env = environment();
-  const files = positionals.length > 0 ? positionals : env.config.campaigns;
+  const { config } = env;
+  const logger = createLogger({ level: config.logLevel, secrets: secretsOf(config) });
+  const files = positionals.length > 0 ? positionals : config.campaigns;
   const clock = new SystemClock();
   let specs = await loadSpecs(files);
   if (values['from-now']) specs = specs.map((s) => shiftToNow(s, clock.now()));
+  const metrics = new Metrics();
+  const onError = (error: unknown, context: string) => logger.error({ err: error, context }, `${context}: ${error instanceof Error ? error.message : String(error)}`);
 
   // Redis when REDIS_URL is set (durable, several processes); else the embedded memory store,
   // saved to COCREATE_DATA_DIR when the chat ends.
-  const { redisUrl } = env.config;
-  const embedded = redisUrl ? null : embeddedRuntime({ campaigns: specs, clock });
-  const runtime = redisUrl ? await connectRedis({ campaigns: specs, clock, url: redisUrl, env }) : embedded!;
+  const { redisUrl } = config;
+  const embedded = redisUrl ? null : embeddedRuntime({ campaigns: specs, clock, metrics, onError });
+  // The drain is done below, before the platforms stop: close() then only closes.
+  const runtime = redisUrl ? await connectRedis({ campaigns: specs, clock, url: redisUrl, env, metrics, onError, drainMs: 0 }) : embedded!;
   if (embedded && !values['from-now']) {
-    for (const spec of specs) await loadState(embedded.store, spec.id, statePath(spec.id, env.config.dataDir));
+    for (const spec of specs) await loadState(embedded.store, spec.id, statePath(spec.id, config.dataDir));
   }
+  let onPlatforms = false;
+  // Every command goes through the gate (closed on shutdown), counted and logged.
+  const gate = new CommandGate(observeCommands(runtime.engine, metrics, (command, actor, result, ms) => {
+    const fields = { campaign: command.campaignId, actor: `${actor.platform}:${actor.userId}`, command: command.type, ok: result.ok, ...(result.ok ? {} : { code: result.code }), ms: Math.round(ms * 10) / 10 };
+    if (result.ok) logger.debug(fields, 'command');
+    else if (result.code === 'store.unavailable') logger.warn(fields, 'command refused');
+    else if (onPlatforms) logger.info(fields, 'command refused');
+    else logger.debug(fields, 'command refused'); // the local chat shows it already
+  }));
+  const log = (line: string) => {
+    const platform = /^(discord|telegram): /.exec(line)?.[1];
+    logger.info(platform ? { platform } : {}, line);
+  };
   // The platforms whose token is set; the local terminal chat when there is none.
   let platforms: RunningPlatform[];
   try {
-    platforms = await startPlatforms({
-      engine: runtime.engine, campaigns: specs, outbox: runtime.outbox, config: env.config,
-      log: (line) => process.stderr.write(`cocreate: ${line}\n`),
-    });
+    platforms = await startPlatforms({ engine: gate, campaigns: specs, outbox: runtime.outbox, config, log });
   } catch (error) {
     await runtime.close();
     throw new CliError((error as Error).message);
   }
   const chat = platforms.length > 0 ? null : new LocalChat({
-    engine: runtime.engine, campaigns: specs, input: process.stdin, output: process.stdout, exportDir: env.config.dataDir,
-    ...(env.config.locale ? { locale: env.config.locale } : {}),
+    engine: gate, campaigns: specs, input: process.stdin, output: process.stdout, exportDir: config.dataDir,
+    ...(config.locale ? { locale: config.locale } : {}),
   });
   if (chat) runtime.outbox.register('local', chat.deliver, chat.targets);
   await runtime.engine.start();
+  const ops = config.http ? await startOpsServer({
+    ...config.http, metrics,
+    checks: () => [
+      { name: redisUrl ? 'redis' : 'store', check: () => runtime.health() },
+      ...platforms.map((p) => ({ name: p.name, check: () => Promise.resolve(p.health()) })),
+    ],
+  }).catch((error: unknown) => {
+    void Promise.allSettled(platforms.map((p) => p.stop())).then(() => runtime.close());
+    throw new CliError(`cannot listen on ${config.http!.host}:${config.http!.port} (COCREATE_HTTP_PORT): ${(error as Error).message}`);
+  }) : null;
+  if (ops) logger.info({ port: ops.port, host: config.http!.host }, `http: metrics and health on ${config.http!.host}:${ops.port} (/metrics, /healthz)`);
+  // The local terminal chat shares the terminal: its lifecycle lines stay at debug there.
+  onPlatforms = platforms.length > 0;
+  const lifecycle = onPlatforms ? logger.info.bind(logger) : logger.debug.bind(logger);
+  lifecycle({ campaigns: specs.map((s) => s.id), store: redisUrl ? 'redis' : 'memory', platforms: platforms.map((p) => p.name) }, 'running');
+
   let stopping: Promise<void> | undefined;
-  const stop = () => (stopping ??= (async () => {
+  // Graceful: stop taking commands (fans are told the bot restarts), let the outbox deliver
+  // what is queued (bounded by COCREATE_DRAIN_SECONDS; the rest stays durable in Redis), then
+  // close the platforms, the store and the HTTP endpoint.
+  const stop = (why: string) => (stopping ??= (async () => {
+    lifecycle({ reason: why }, 'stopping: no new commands, draining the outbox');
+    await gate.close();
+    const drained = await Promise.race([runtime.outbox.idle().then(() => true), sleep(config.drainMs).then(() => false)]);
+    lifecycle({ drained }, drained ? 'outbox drained' : `outbox not drained after ${config.drainMs} ms: the rest stays queued${redisUrl ? ' in Redis for the next start' : ' and is lost (embedded store)'}`);
     await Promise.allSettled(platforms.map((p) => p.stop()));
-    if (embedded) for (const spec of specs) await saveState(embedded.store, spec, statePath(spec.id, env.config.dataDir));
+    if (embedded) for (const spec of specs) await saveState(embedded.store, spec, statePath(spec.id, config.dataDir));
     await runtime.close();
+    await ops?.close();
+    lifecycle({}, 'stopped');
   })());
-  const signalled = new Promise<void>((resolve) => {
-    process.once('SIGINT', () => resolve());
-    process.once('SIGTERM', () => resolve());
-  });
   if (chat) chat.start();
-  await Promise.race([chat ? chat.closed : new Promise<never>(() => {}), signalled]);
-  await stop();
+  const why = await Promise.race([chat ? chat.closed.then(() => 'chat closed') : new Promise<never>(() => {}), signalled]);
+  await stop(why);
+  // Everything is closed; should a library still hold the event loop, do not hang the restart.
+  setTimeout(() => process.exit(process.exitCode ?? 0), 3_000).unref();
   return 0;
 }
 
+function sleep(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms).unref());
+}
+
 /** The Redis runtime from the environment; a clear one-line error when Redis cannot be reached. */
-async function connectRedis(options: { campaigns: readonly CampaignSpec[]; clock: Clock; url: string; env: RunEnv; scheduler?: 'memory' }) {
+async function connectRedis(options: { campaigns: readonly CampaignSpec[]; clock: Clock; url: string; env: RunEnv; scheduler?: 'memory'; metrics?: Metrics; onError?: (error: unknown, context: string) => void; drainMs?: number }) {
   try {
     return await redisRuntime({
       campaigns: options.campaigns, clock: options.clock, url: options.url,
       cluster: options.env.config.redisCluster, prefix: options.env.config.redisPrefix,
       ...(options.scheduler ? { scheduler: options.scheduler } : {}),
+      ...(options.metrics ? { metrics: options.metrics } : {}),
+      ...(options.onError ? { onError: options.onError } : {}),
+      ...(options.drainMs === undefined ? {} : { drainMs: options.drainMs }),
     });
   } catch (error) {
     throw new CliError(`${(error as Error).message} (REDIS_URL; unset it to use the embedded memory store)`);
@@ -177,18 +238,6 @@ async function connectRedis(options: { campaigns: readonly CampaignSpec[]; clock
 }
 
 type RunEnv = ReturnType<typeof environment>;
-
-/** The same campaign, with every window moved so that its first phase opens at `now`. */
-function shiftToNow(spec: CampaignSpec, now: number): CampaignSpec {
-  const first = Math.min(...spec.categories.map((c) => c.phases[0]?.start ?? c.revealAt));
-  const by = now - first;
-  return {
-    ...spec,
-    categories: spec.categories.map((c) => ({
-      ...c, revealAt: c.revealAt + by, phases: c.phases.map((w) => ({ ...w, start: w.start + by, end: w.end + by })),
-    })),
-  };
-}
 
 async function simulateCommand(rest: readonly string[]): Promise<number> {
   const { positionals, values } = args(rest, {
@@ -373,6 +422,30 @@ async function storedCampaigns(): Promise<string[]> {
     }
   }
   return (await readdir(env.config.dataDir).catch(() => [])).filter((f) => f.endsWith('.json')).map((f) => f.slice(0, -'.json'.length));
+}
+
+async function rehearseCommand(rest: readonly string[]): Promise<number> {
+  const { positionals, values } = args(rest, { fans: { type: 'string' }, rate: { type: 'string' }, json: { type: 'boolean' } });
+  const [file] = positionals;
+  if (!file || positionals.length > 1) throw new CliError('rehearse needs exactly one FILE', 2);
+  const fans = Number(values.fans ?? '1000');
+  const rate = Number(values.rate ?? '500');
+  if (!Number.isInteger(fans) || fans < 1 || fans > 10_000_000) throw new CliError('--fans takes a whole number from 1 to 10000000', 2);
+  if (!Number.isFinite(rate) || rate <= 0 || rate > 1_000_000) throw new CliError('--rate takes a number of fans per second above 0', 2);
+  const env = environment();
+  if (env.config.redisCluster) throw new CliError('rehearse runs on a single Redis node: unset REDIS_CLUSTER', 2);
+  const url = env.config.redisUrl ?? 'redis://127.0.0.1:6379';
+  const [spec] = await loadSpecs([file]);
+  let report;
+  try {
+    report = await rehearse({ campaign: spec!, fans, rate, redisUrl: url, prefix: env.config.redisPrefix, progress: (line) => process.stderr.write(`rehearse: ${line}\n`) });
+  } catch (error) {
+    throw new CliError(`rehearsal failed: ${scrub((error as Error).message)}`);
+  }
+  process.stdout.write(values.json ? `${JSON.stringify(report, null, 2)}\n` : formatRehearsal(report, `Redis ${scrub(url)}`));
+  // After an overloaded surge the clients may still be chewing on stale events: do not hang.
+  setTimeout(() => process.exit(process.exitCode ?? 0), 5_000).unref();
+  return report.ok ? 0 : 1;
 }
 
 /** Runs the command line and sets the exit code; expected failures print one clean line. */

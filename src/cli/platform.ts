@@ -21,4 +21,6 @@ export interface RunningPlatform {
   readonly name: 'discord' | 'telegram';
   /** Stops taking commands and closes the platform connection. */
   stop(): Promise<void>;
+  /** Null when connected to the platform, else why not (for `/healthz`). */
+  health(): string | null;
 }

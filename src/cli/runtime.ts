@@ -19,6 +19,7 @@ import { createClusterConnection, createRedisConnection } from '../stores/redis/
 import { DEFAULT_PREFIX } from '../stores/redis/keys';
 import { BullmqOutbox, type BullmqOutboxOptions } from '../outbox/bullmq';
 import { BullmqPhaseScheduler } from '../scheduler/bullmq';
+import { observeOutbox, observeScheduler, type Metrics } from '../observe/metrics';
 
 /** An engine and the port implementations it runs on. */
 export interface Runtime<S extends CampaignStore = CampaignStore, O extends Outbox = Outbox, P extends PhaseScheduler = PhaseScheduler> {
@@ -28,6 +29,8 @@ export interface Runtime<S extends CampaignStore = CampaignStore, O extends Outb
   readonly scheduler: P;
   /** Stops the scheduler, lets the outbox deliver what it can, closes connections. */
   close(): Promise<void>;
+  /** Null when the store answers, else why not (for `/healthz`). */
+  health(): Promise<string | null>;
 }
 
 export type EmbeddedRuntime = Runtime<MemoryCampaignStore, MemoryOutbox, MemoryPhaseScheduler>;
@@ -37,17 +40,23 @@ export interface RuntimeOptions {
   readonly clock: Clock;
   readonly outbox?: MemoryOutboxOptions;
   readonly onError?: (error: unknown, context: string) => void;
+  /** Counts outbox deliveries, backlog and phase-job lateness. */
+  readonly metrics?: Metrics;
 }
 
 /** An engine on the embedded default. Call `engine.start()` once adapters have registered. */
 export function embeddedRuntime(options: RuntimeOptions): EmbeddedRuntime {
   const onError = options.onError ?? logError;
-  const outbox = new MemoryOutbox(options.outbox ?? {});
-  const store = new MemoryCampaignStore({ outbox });
+  const memoryOutbox = new MemoryOutbox(options.outbox ?? {});
+  const store = new MemoryCampaignStore({ outbox: memoryOutbox });
   const scheduler = new MemoryPhaseScheduler({ clock: options.clock, onError: (e, job) => onError(e, `job ${job.id}`) });
-  const engine = new Engine({ campaigns: options.campaigns, store, scheduler, outbox, clock: options.clock, onError });
+  const { metrics } = options;
+  metrics?.watchBacklog(memoryOutbox);
+  const outbox = metrics ? observeOutbox(memoryOutbox, metrics) : memoryOutbox;
+  const engine = new Engine({ campaigns: options.campaigns, store, scheduler: metrics ? observeScheduler(scheduler, options.clock, metrics) : scheduler, outbox, clock: options.clock, onError });
   return {
     engine, store, outbox, scheduler,
+    health: () => Promise.resolve(null),
     close: async () => {
       await scheduler.close();
       await outbox.idle();
@@ -78,6 +87,8 @@ export interface RedisRuntimeOptions {
   /** How long `close()` waits for the outbox to deliver what is due (default 5 s). */
   readonly drainMs?: number;
   readonly onError?: (error: unknown, context: string) => void;
+  /** Counts outbox deliveries, backlog and phase-job lateness. */
+  readonly metrics?: Metrics;
 }
 
 /**
@@ -91,13 +102,21 @@ export async function redisRuntime(options: RedisRuntimeOptions): Promise<Runtim
   const redis = options.cluster ? await createClusterConnection([options.url]) : await createRedisConnection(options.url);
   redis.on('error', (error: Error) => onError(error, 'redis'));
   const store = new RedisCampaignStore({ redis, prefix });
-  const outbox = new BullmqOutbox({ ...options.outbox, connection: redis, prefix, campaignIds: options.campaigns.map((c) => c.id) });
+  const bullmqOutbox = new BullmqOutbox({ ...options.outbox, connection: redis, prefix, campaignIds: options.campaigns.map((c) => c.id) });
   const scheduler = options.scheduler === 'memory'
     ? new MemoryPhaseScheduler({ clock: options.clock, onError: (e, job) => onError(e, `job ${job.id}`) })
     : new BullmqPhaseScheduler({ connection: redis, prefix, onError: (e, job) => onError(e, `job ${job.id}`) });
-  const engine = new Engine({ campaigns: options.campaigns, store, scheduler, outbox, clock: options.clock, onError });
+  const { metrics } = options;
+  metrics?.watchBacklog(bullmqOutbox);
+  const outbox = metrics ? observeOutbox(bullmqOutbox, metrics) : bullmqOutbox;
+  const engine = new Engine({ campaigns: options.campaigns, store, scheduler: metrics ? observeScheduler(scheduler, options.clock, metrics) : scheduler, outbox, clock: options.clock, onError });
   return {
     engine, store, outbox, scheduler,
+    health: async () => {
+      if (redis.status !== 'ready') return `redis is ${redis.status}`;
+      const answer = await redis.ping().catch((error: unknown) => (error instanceof Error ? error.message : String(error)));
+      return answer === 'PONG' ? null : `redis: ${answer}`;
+    },
     close: async () => {
       await scheduler.close();
       // Deliver what is due (bounded: what is left stays queued in Redis for the next start).

@@ -21,5 +21,5 @@ export async function startTelegram(context: PlatformContext, config: NonNullabl
   await adapter.start();
   context.outbox.register('telegram', adapter.deliver, adapter.targets);
   context.log(`telegram: receiving updates by ${config.webhook ? `webhook at ${config.webhook.url}` : 'long polling'}`);
-  return { name: 'telegram', stop: () => adapter.stop() };
+  return { name: 'telegram', stop: () => adapter.stop(), health: () => adapter.health() };
 }

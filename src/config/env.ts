@@ -51,6 +51,9 @@ const envSchema = z
     COCREATE_DATA_DIR: z.preprocess(unsetIfBlank, z.string().default('.cocreate')),
     REDIS_CLUSTER: z.preprocess(unsetIfBlank, z.enum(['true', 'false', '1', '0']).default('false')),
     COCREATE_REDIS_PREFIX: z.preprocess(unsetIfBlank, z.string().regex(/^[A-Za-z0-9:_.-]{1,64}$/, 'expected letters, digits and : _ . - (no braces, no spaces)').default('cocreate:')),
+    COCREATE_HTTP_PORT: optional(z.coerce.number().int('expected a whole number').min(0).max(65535)),
+    COCREATE_HTTP_HOST: z.preprocess(unsetIfBlank, z.string().regex(/^[A-Za-z0-9.:[\]-]{1,255}$/, 'expected a host name or an IP address, such as 0.0.0.0 or 127.0.0.1').default('0.0.0.0')),
+    COCREATE_DRAIN_SECONDS: z.preprocess(unsetIfBlank, z.coerce.number().min(0).max(3600).default(10)),
   })
   .superRefine((env, ctx) => {
     const orphan = (name: string, token: string) =>
@@ -102,6 +105,8 @@ const envSchema = z
         }),
     logLevel: env.LOG_LEVEL,
     dataDir: env.COCREATE_DATA_DIR,
+    ...(env.COCREATE_HTTP_PORT === undefined ? {} : { http: { port: env.COCREATE_HTTP_PORT, host: env.COCREATE_HTTP_HOST } }),
+    drainMs: Math.round(env.COCREATE_DRAIN_SECONDS * 1000),
   }));
 
 /**
@@ -114,7 +119,7 @@ export type RunConfig = z.output<typeof envSchema>;
 export type EnvResult = { readonly ok: true; readonly config: RunConfig } | { readonly ok: false; readonly problems: readonly string[] };
 
 /** Variables whose value may be shown in a problem (the others may be secrets). */
-const SHOWABLE = new Set(['COCREATE_LOCALE', 'LOG_LEVEL']);
+const SHOWABLE = new Set(['COCREATE_LOCALE', 'LOG_LEVEL', 'COCREATE_HTTP_PORT', 'COCREATE_HTTP_HOST', 'COCREATE_DRAIN_SECONDS']);
 
 /**
  * Reads the run configuration from `env`. With `process.env` (the default) it first loads

@@ -56,6 +56,8 @@ export const REFUSAL_CODES = [
   'rate.limited',
   'proposal.category-full',
   'fan.invalid',
+  // infrastructure: the bot is restarting (graceful shutdown); nothing was recorded, try again shortly
+  'bot.restarting',
 ] as const;
 
 /** Refusals counted per campaign for managers' /status (eligibility and anti-spam). */

@@ -47,6 +47,7 @@ const en = {
   'command.invalid': 'That command is not valid. Type /help to see how to use it.',
   'duration.invalid': '“{duration}” is not a valid duration. Use an ISO 8601 duration such as PT2H (two hours) or P1D (one day).',
   'store.unavailable': 'We could not confirm that right now. Please try again in a moment: trying again is safe, nothing is ever counted twice.',
+  'bot.restarting': 'The bot is restarting: nothing was recorded. Please try again in a minute.',
 
   // ---------------------------------------------------------------- replies to a command
   'reply.propose': 'Thanks {author}! Your idea #{id} is recorded in “{category}”: {text}',
@@ -350,6 +351,7 @@ const fr: Catalog = {
   'command.invalid': 'Cette commande n’est pas valable. Tape /help pour voir comment l’utiliser.',
   'duration.invalid': '« {duration} » n’est pas une durée valable. Utilise une durée ISO 8601, par exemple PT2H (deux heures) ou P1D (un jour).',
   'store.unavailable': 'Impossible de le confirmer pour l’instant. Réessaie dans un moment : tu peux réessayer sans crainte, rien n’est jamais compté deux fois.',
+  'bot.restarting': 'Le bot redémarre : rien n’a été enregistré. Réessaie dans une minute.',
 
   'reply.propose': 'Merci {author} ! Ton idée #{id} est enregistrée dans « {category} » : {text}',
   'reply.edit': 'Ton idée #{id} est modifiée : {text}',

@@ -277,6 +277,30 @@ export class BullmqOutbox implements Outbox {
     while (!this.closed && (await this.busy())) await sleep(20);
   }
 
+  /**
+   * Deliveries waiting, over every lane this process relays: stream entries not yet read by a
+   * lane plus delivery jobs queued, delayed or running (shared by every process on this Redis).
+   */
+  async backlog(): Promise<number> {
+    await this.opening;
+    const groups = new Map<string, Set<string>>();
+    for (const lane of this.lanes.values()) groups.set(lane.stream, (groups.get(lane.stream) ?? new Set()).add(lane.group));
+    let n = 0;
+    for (const [stream, names] of groups) {
+      const infos = (await this.connection.xinfo('GROUPS', stream).catch(() => [])) as unknown[][];
+      for (const info of infos) {
+        const f = new Map<string, unknown>();
+        for (let i = 0; i + 1 < info.length; i += 2) f.set(String(info[i]), info[i + 1]);
+        if (names.has(String(f.get('name')))) n += Number(f.get('lag') ?? 0) || 0;
+      }
+    }
+    for (const { queue } of this.platforms.values()) {
+      const counts = await queue.getJobCounts('waiting', 'active', 'delayed', 'prioritized');
+      n += Object.values(counts).reduce((a, b) => a + b, 0);
+    }
+    return n;
+  }
+
   /** Stops relaying and delivering in this process (deliveries running are awaited); nothing is lost. */
   async close(): Promise<void> {
     if (this.closed) return;

@@ -91,6 +91,13 @@ export class MemoryOutbox implements Outbox {
     return new Promise((resolve) => this.idleWaiters.push(resolve));
   }
 
+  /** Deliveries waiting or running, over every target (the metrics' outbox backlog). */
+  backlog(): Promise<number> {
+    let n = 0;
+    for (const lane of this.lanes.values()) n += lane.queue.length;
+    return Promise.resolve(n);
+  }
+
   /** Stops delivering: waits in progress are cut short, queued deliveries are dropped. */
   async close(): Promise<void> {
     this.closed = true;

@@ -5,13 +5,13 @@ import { DEFAULT_CAMPAIGNS, loadDotenv, loadEnv } from '../../src/config/env';
 
 describe('run environment', () => {
   it('runs the Crunch campaign locally, in memory, when nothing is set', () => {
-    expect(loadEnv({})).toEqual({ ok: true, config: { campaigns: [DEFAULT_CAMPAIGNS], logLevel: 'info', dataDir: '.cocreate', redisCluster: false, redisPrefix: 'cocreate:' } });
+    expect(loadEnv({})).toEqual({ ok: true, config: { campaigns: [DEFAULT_CAMPAIGNS], logLevel: 'info', dataDir: '.cocreate', redisCluster: false, redisPrefix: 'cocreate:', drainMs: 10_000 } });
     expect(DEFAULT_CAMPAIGNS).toBe('campaigns/crunch-super-social-movie.yaml');
   });
 
   it('treats empty variables as unset', () => {
     const env = { COCREATE_LOCALE: '', COCREATE_CAMPAIGNS: ' ', REDIS_URL: '', DISCORD_TOKEN: '', TELEGRAM_BOT_TOKEN: '', LOG_LEVEL: '' };
-    expect(loadEnv(env)).toEqual({ ok: true, config: { campaigns: [DEFAULT_CAMPAIGNS], logLevel: 'info', dataDir: '.cocreate', redisCluster: false, redisPrefix: 'cocreate:' } });
+    expect(loadEnv(env)).toEqual({ ok: true, config: { campaigns: [DEFAULT_CAMPAIGNS], logLevel: 'info', dataDir: '.cocreate', redisCluster: false, redisPrefix: 'cocreate:', drainMs: 10_000 } });
   });
 
   it('turns on each platform only with its token, and Redis only with its URL', () => {
@@ -39,6 +39,7 @@ describe('run environment', () => {
         dataDir: '.cocreate',
         redisCluster: false,
         redisPrefix: 'cocreate:',
+        drainMs: 10_000,
       },
     });
   });
@@ -135,6 +136,6 @@ describe('run environment', () => {
     const dir = mkdtempSync(join(tmpdir(), 'cocreate-env-'));
     const path = join(dir, '.env');
     writeFileSync(path, 'REDIS_URL=redis://127.0.0.1:6379\n');
-    expect(loadEnv({}, { dotenv: path })).toEqual({ ok: true, config: { campaigns: [DEFAULT_CAMPAIGNS], redisUrl: 'redis://127.0.0.1:6379', logLevel: 'info', dataDir: '.cocreate', redisCluster: false, redisPrefix: 'cocreate:' } });
+    expect(loadEnv({}, { dotenv: path })).toEqual({ ok: true, config: { campaigns: [DEFAULT_CAMPAIGNS], redisUrl: 'redis://127.0.0.1:6379', logLevel: 'info', dataDir: '.cocreate', redisCluster: false, redisPrefix: 'cocreate:', drainMs: 10_000 } });
   });
 });

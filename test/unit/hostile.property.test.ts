@@ -77,6 +77,6 @@ describe('hostile fan input through the engine (property)', () => {
       for (const event of h.delivered) rendered.push(renderEvent(event, spec, 'en'), renderEvent(event, spec, 'fr'));
       expect(h.errors).toEqual([]);
       for (const msg of rendered) expectInert(msg);
-    }), { numRuns: 60 });
-  });
+    }), { numRuns: 50 });
+  }, 120_000); // a generous bound for a loaded CI machine: this is no performance assertion
 });
