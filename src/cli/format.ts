@@ -9,8 +9,10 @@ export function winnersTable(spec: CampaignSpec, doc: ResultsDocument): string {
   const rows: string[][] = [['category', 'rank', 'winner', 'author', 'votes', 'ballots', 'proposals']];
   for (const c of doc.categories) {
     const title = spec.categories.find((s) => s.id === c.id)?.title ?? c.id;
-    if (c.winners.length === 0) rows.push([title, '-', '(no winner)', '', '0', String(c.ballots), String(c.proposals)]);
-    c.winners.forEach((w, i) => rows.push([title, String(i + 1), w.text, w.author ?? '', String(w.votes), String(c.ballots), String(c.proposals)]));
+    // null: hidden until the vote closes.
+    const ballots = c.ballots === null ? 'hidden' : String(c.ballots);
+    if (c.winners.length === 0) rows.push([title, '-', '(no winner)', '', '0', ballots, String(c.proposals)]);
+    c.winners.forEach((w, i) => rows.push([title, String(i + 1), w.text, w.author ?? '', String(w.votes), ballots, String(c.proposals)]));
   }
   const widths = rows[0]!.map((_, col) => Math.min(48, Math.max(...rows.map((r) => [...(r[col] ?? '')].length))));
   const cell = (text: string, width: number) => {
@@ -31,7 +33,7 @@ export function resultsCsv(spec: CampaignSpec, doc: ResultsDocument): string {
   const lines = [['campaign', 'category', 'category_title', 'rank', 'id', 'text', 'author', 'votes', 'ballots', 'proposals'].join(',')];
   for (const c of doc.categories) {
     const title = spec.categories.find((s) => s.id === c.id)?.title ?? c.id;
-    c.winners.forEach((w, i) => lines.push([doc.campaign, c.id, title, i + 1, w.id, w.text, w.author ?? '', w.votes, c.ballots, c.proposals].map(quote).join(',')));
+    c.winners.forEach((w, i) => lines.push([doc.campaign, c.id, title, i + 1, w.id, w.text, w.author ?? '', w.votes, c.ballots ?? '', c.proposals].map(quote).join(',')));
   }
   return `\ufeff${lines.join('\r\n')}\r\n`;
 }

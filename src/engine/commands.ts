@@ -31,7 +31,9 @@ export type Command =
   | (Base & { readonly type: 'status' })
   | (Base & { readonly type: 'proposals'; readonly categoryId?: string; readonly mine?: boolean })
   | (Base & { readonly type: 'shortlist.list'; readonly categoryId: string })
-  | (Base & { readonly type: 'results'; readonly categoryId?: string });
+  | (Base & { readonly type: 'results'; readonly categoryId?: string })
+  /** A fan's receipt: the pseudonymous hash of their own ballot(s), to find in the results manifest. */
+  | (Base & { readonly type: 'receipt'; readonly categoryId?: string });
 
 export type CommandType = Command['type'];
 
@@ -43,7 +45,19 @@ export interface CategoryStatus {
   /** When the current phase ends (UTC ms), null when revealed or paused. */
   readonly endsAt: number | null;
   readonly proposals: number;
-  readonly ballots: number;
+  /** Ballots cast so far; null while results are hidden (the vote is not closed and `vote.liveCounts` is off). */
+  readonly ballots: number | null;
+}
+
+/** A fan's receipt for one category where they have a ballot. */
+export interface ReceiptItem {
+  readonly categoryId: string;
+  /** The ballot's pseudonymous fan hash, as listed in the results manifest. */
+  readonly fanHash: string;
+  readonly choice: readonly string[];
+  readonly labels: readonly string[];
+  /** Set once the category is revealed: the manifest's digest over every ballot. */
+  readonly ballotsDigest?: string;
 }
 
 /** One affected category of a manager command. */
@@ -59,6 +73,7 @@ export type Success =
   | { readonly ok: true; readonly type: 'break-tie'; readonly results: CategoryResults }
   | { readonly ok: true; readonly type: 'status'; readonly title: string; readonly roles: readonly Role[]; readonly categories: readonly CategoryStatus[] }
   | { readonly ok: true; readonly type: 'proposals' | 'shortlist.list'; readonly proposals: readonly Proposal[] }
-  | { readonly ok: true; readonly type: 'results'; readonly results: readonly CategoryResults[] };
+  | { readonly ok: true; readonly type: 'results'; readonly results: readonly CategoryResults[] }
+  | { readonly ok: true; readonly type: 'receipt'; readonly receipts: readonly ReceiptItem[] };
 
 export type CommandResult = Success | Refusal;

@@ -234,6 +234,17 @@ const en = {
   'telegram.export.caption': 'Ideas and results of “{title}”.',
   'telegram.export.sent': 'I sent you the export in a private chat.',
   'telegram.export.blocked': 'I cannot write to you privately: open a chat with me, press Start, then try again.',
+  // ---------------------------------------------------------------- trust: hidden results, receipts
+  'status.line.hidden': '• “{category}”: {phase} · ideas: {proposals} · ballots: hidden until the vote closes',
+  'receipt.none': 'You have no ballot here, so there is no receipt to give. Vote first, then ask again.',
+  'reply.receipt.header': 'Your ballot receipts (only you see this):',
+  'reply.receipt.item': '“{category}”: {choice}\nReceipt: {hash}',
+  'reply.receipt.revealed': 'Find your receipt in the results manifest of “{category}” (ballots digest {digest}).',
+  'reply.receipt.pending': 'After the reveal, find your receipt in the results manifest: it proves your ballot was counted as cast.',
+  'usage.receipt': '/receipt [CATEGORY] — the receipt of your ballot, to find in the results manifest',
+  'discord.cmd.receipt': 'The receipt of your ballot, to find it in the results manifest',
+  'telegram.command.receipt': 'The receipt of your ballot (sent privately)',
+  'telegram.receipt.sent': 'I sent you your receipt in a private chat.',
 } as const;
 
 /** A key of the message catalog (the refusal codes are among them). */
@@ -454,6 +465,17 @@ const fr: Catalog = {
   'telegram.export.caption': 'Les idées et les résultats de « {title} ».',
   'telegram.export.sent': 'Je t’ai envoyé l’export en message privé.',
   'telegram.export.blocked': 'Je ne peux pas t’écrire en privé : ouvre une discussion avec moi, appuie sur Démarrer, puis réessaie.',
+  // ---------------------------------------------------------------- confiance : résultats cachés, reçus
+  'status.line.hidden': '• « {category} » : {phase} · idées : {proposals} · bulletins : cachés jusqu’à la fin du vote',
+  'receipt.none': 'Tu n’as pas de bulletin ici, donc pas de reçu à te donner. Vote d’abord, puis redemande.',
+  'reply.receipt.header': 'Tes reçus de vote (toi seul les vois) :',
+  'reply.receipt.item': '« {category} » : {choice}\nReçu : {hash}',
+  'reply.receipt.revealed': 'Retrouve ton reçu dans le manifeste des résultats de « {category} » (empreinte des bulletins {digest}).',
+  'reply.receipt.pending': 'Après la révélation, retrouve ton reçu dans le manifeste des résultats : il prouve que ton bulletin a été compté tel quel.',
+  'usage.receipt': '/receipt [CATÉGORIE] — le reçu de ton bulletin, à retrouver dans le manifeste des résultats',
+  'discord.cmd.receipt': 'Le reçu de ton bulletin, à retrouver dans le manifeste des résultats',
+  'telegram.command.receipt': 'Le reçu de ton bulletin (envoyé en privé)',
+  'telegram.receipt.sent': 'Je t’ai envoyé ton reçu en message privé.',
 };
 
 /** Both catalogs, for tests and tools; render through `t` or `messageTokens`. */

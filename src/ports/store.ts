@@ -15,6 +15,7 @@ import type { Platform, Phase } from '../engine/model';
 import type { RefusalCode } from '../engine/codes';
 import type { Ballot, CategoryResults, CategoryState, Proposal } from '../engine/records';
 import type { CampaignEvent } from '../engine/events';
+import type { AuditEntry } from '../engine/audit';
 
 export interface Gate {
   readonly phase: Phase;
@@ -140,6 +141,19 @@ export interface CampaignStore {
    */
   saveResults(campaignId: string, results: CategoryResults, events: readonly CampaignEvent[], replace: boolean): Promise<boolean>;
   getResults(campaignId: string, categoryId: string): Promise<CategoryResults | null>;
+
+  /**
+   * The campaign's secret that keys the pseudonymous fan hashes of the results manifest
+   * (engine/manifest.ts): created at random the first time it is asked for, then always the
+   * same; never shown to anyone. Rejects for a campaign that was not initialised.
+   */
+  campaignSecret(campaignId: string): Promise<string>;
+  /** One fan's raw ballot in a category, or null when they have none. */
+  getBallot(campaignId: string, categoryId: string, voterKey: string): Promise<Ballot | null>;
+  /** Appends an entry to the campaign's audit log; resolves once it is durable. */
+  appendAudit(campaignId: string, entry: AuditEntry): Promise<void>;
+  /** The campaign's audit log, oldest first. */
+  readAudit(campaignId: string): Promise<AuditEntry[]>;
 
   /** Ids of campaigns present in the store. */
   listCampaigns(): Promise<string[]>;

@@ -1,5 +1,7 @@
 import { refuse, type Refusal, type RefusalCode } from '../../engine/codes';
 import type { CampaignEvent, ListedProposal } from '../../engine/events';
+import type { AuditEntry } from '../../engine/audit';
+import { randomBytes } from 'node:crypto';
 import type { Ballot, CategoryResults, CategoryState, Proposal, ProposalStatus } from '../../engine/records';
 import { normalizeForDuplicate } from '../../engine/text';
 import type { Outbox } from '../../ports/outbox';
@@ -20,6 +22,10 @@ export interface CampaignSnapshot {
   /** Proposal id → fan keys that like it. */
   readonly likes: readonly (readonly [string, readonly string[]])[];
   readonly results: readonly CategoryResults[];
+  /** The secret of the manifest's fan hashes (absent in states saved before it existed). */
+  readonly secret?: string;
+  /** The audit log, oldest first (absent in states saved before it existed). */
+  readonly audit?: readonly AuditEntry[];
 }
 
 export interface CategorySnapshot {
@@ -53,6 +59,8 @@ interface CampaignData {
   readonly likes: Map<string, Set<string>>;
   readonly results: Map<string, CategoryResults>;
   seq: number;
+  secret?: string;
+  readonly audit: AuditEntry[];
 }
 
 /** A category that passed the gate. */
@@ -293,6 +301,28 @@ export class MemoryCampaignStore implements CampaignStore {
     return results ? structuredClone(results) : null;
   }
 
+  async campaignSecret(campaignId: string): Promise<string> {
+    const campaign = this.campaigns.get(campaignId);
+    if (!campaign) throw new Error(`campaignSecret: unknown campaign ${campaignId}`);
+    campaign.secret ??= randomBytes(32).toString('hex');
+    return campaign.secret;
+  }
+
+  async getBallot(campaignId: string, categoryId: string, voterKey: string): Promise<Ballot | null> {
+    const ballot = this.category(campaignId, categoryId)?.ballots.get(voterKey);
+    return ballot ? copyBallot(ballot) : null;
+  }
+
+  async appendAudit(campaignId: string, entry: AuditEntry): Promise<void> {
+    const campaign = this.campaigns.get(campaignId);
+    if (!campaign) throw new Error(`appendAudit: unknown campaign ${campaignId}`);
+    campaign.audit.push(structuredClone(entry));
+  }
+
+  async readAudit(campaignId: string): Promise<AuditEntry[]> {
+    return structuredClone(this.campaigns.get(campaignId)?.audit ?? []);
+  }
+
   async listCampaigns(): Promise<string[]> {
     return [...this.campaigns.keys()];
   }
@@ -314,6 +344,8 @@ export class MemoryCampaignStore implements CampaignStore {
       })),
       likes: [...campaign.likes].map(([id, fans]) => [id, [...fans]] as const),
       results: [...campaign.results.values()],
+      ...(campaign.secret === undefined ? {} : { secret: campaign.secret }),
+      audit: campaign.audit,
     };
     return structuredClone(snapshot);
   }
@@ -334,6 +366,8 @@ export class MemoryCampaignStore implements CampaignStore {
     }
     for (const [id, fans] of saved.likes) campaign.likes.set(id, new Set(fans));
     for (const results of saved.results) campaign.results.set(results.categoryId, results);
+    if (saved.secret !== undefined) campaign.secret = saved.secret;
+    campaign.audit.push(...(saved.audit ?? []));
     this.campaigns.set(campaignId, campaign);
   }
 
@@ -399,7 +433,7 @@ export class MemoryCampaignStore implements CampaignStore {
 }
 
 function newCampaign(): CampaignData {
-  return { categories: new Map(), proposals: new Map(), likes: new Map(), results: new Map(), seq: 0 };
+  return { categories: new Map(), proposals: new Map(), likes: new Map(), results: new Map(), seq: 0, audit: [] };
 }
 
 function newCategory(categoryId: string, deadline: number): CategoryData {

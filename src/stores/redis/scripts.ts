@@ -32,7 +32,9 @@ export type ScriptName =
   | 'scanBallots'
   | 'transition'
   | 'retime'
-  | 'saveResults';
+  | 'saveResults'
+  | 'ensureSecret'
+  | 'appendAudit';
 
 export interface LuaScript {
   readonly name: ScriptName;

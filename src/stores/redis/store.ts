@@ -2,6 +2,8 @@ import type { ChainableCommander, Cluster, Redis } from 'ioredis';
 import { refuse, type Refusal } from '../../engine/codes';
 import type { CampaignEvent } from '../../engine/events';
 import type { Platform } from '../../engine/model';
+import type { AuditEntry } from '../../engine/audit';
+import { randomBytes } from 'node:crypto';
 import type { Ballot, CategoryResults, CategoryState, Proposal, ProposalStatus } from '../../engine/records';
 import { normalizeForDuplicate } from '../../engine/text';
 import type { CampaignStore, Gate, NewProposal, StoreResult, TimingRequest, TransitionRequest } from '../../ports/store';
@@ -58,11 +60,15 @@ export function campaignsKey(prefix: string = DEFAULT_PREFIX): string {
  *   cat:<c>:review       zset    id in review -> seq (seeding by threshold)
  *   cat:<c>:tally        hash    option id -> votes (no zero counts)
  *   cat:<c>:ballots:<n>  hash    voterKey -> choice ids joined by ',' (n = ballotBucket(voterKey))
+ *   secret               string  the key of the manifest's fan hashes (ensure-secret-2.lua)
+ *   audit                list    audit entries as JSON, oldest first
  */
 class StoreKeys extends CampaignKeys {
   get meta(): string { return this.key('meta'); }
   get categories(): string { return this.key('categories'); }
   get results(): string { return this.key('results'); }
+  get secret(): string { return this.key('secret'); }
+  get audit(): string { return this.key('audit'); }
   cat(categoryId: string, name: 'state' | 'shortlist' | 'rank' | 'review' | 'proposals' | 'authors' | 'texts' | 'tally'): string {
     return this.key('cat', categoryId, name);
   }
@@ -267,6 +273,28 @@ export class RedisCampaignStore implements CampaignStore {
   async getResults(campaignId: string, categoryId: string): Promise<CategoryResults | null> {
     const json = await this.redis.hget(this.keys(campaignId).results, categoryId);
     return json === null ? null : (JSON.parse(json) as CategoryResults);
+  }
+
+  async campaignSecret(campaignId: string): Promise<string> {
+    const k = this.keys(campaignId);
+    const [code, secret] = await this.run('ensureSecret', [k.meta, k.secret], [randomBytes(32).toString('hex')]);
+    if (code === ScriptCode.CampaignUnknown) throw new Error(`campaignSecret: unknown campaign ${campaignId}`);
+    return String(secret);
+  }
+
+  async getBallot(campaignId: string, categoryId: string, voterKey: string): Promise<Ballot | null> {
+    const choice = await this.redis.hget(this.keys(campaignId).ballotPrefix(categoryId) + ballotBucket(voterKey), voterKey);
+    return choice === null ? null : { voterKey, choice: choice === '' ? [] : choice.split(',') };
+  }
+
+  async appendAudit(campaignId: string, entry: AuditEntry): Promise<void> {
+    const k = this.keys(campaignId);
+    const [code] = await this.run('appendAudit', [k.meta, k.audit], [JSON.stringify(entry)]);
+    if (code === ScriptCode.CampaignUnknown) throw new Error(`appendAudit: unknown campaign ${campaignId}`);
+  }
+
+  async readAudit(campaignId: string): Promise<AuditEntry[]> {
+    return (await this.redis.lrange(this.keys(campaignId).audit, 0, -1)).map((json) => JSON.parse(json) as AuditEntry);
   }
 
   async listCampaigns(): Promise<string[]> {
