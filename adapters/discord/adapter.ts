@@ -304,6 +304,11 @@ export class DiscordAdapter {
       case 'status': return this.status(interaction, scope);
       case 'shortlist': return this.shortlist(interaction, scope, interaction.options.getSubcommand(), category);
       case 'campaign': return this.manage(interaction, scope, interaction.options.getSubcommand(), category);
+      case 'receipt': {
+        // Answered ephemerally, like every command: only the fan sees their ballot and its hash.
+        const command: Command = { type: 'receipt', campaignId: scope.campaign.id, ...(category === undefined ? {} : { categoryId: this.categoryId(scope.campaign, category) }) };
+        return this.answerResult(interaction, scope, await this.run(scope, command), command);
+      }
       default: return this.answerRefusal(interaction, scope, 'command.invalid');
     }
   }

@@ -17,6 +17,7 @@ export const COMMAND_NAMES = {
   status: 'statut',
   shortlist: 'preselection',
   campaign: 'campagne',
+  receipt: 'recu',
 } as const;
 
 export type CommandName = keyof typeof COMMAND_NAMES;
@@ -90,5 +91,6 @@ export function commandDefinitions(): RESTPostAPIChatInputApplicationCommandsJSO
       subcommand('reveal', 'discord.cmd.campaign.reveal', [categoryOption(false), campaignOption()]),
       subcommand('export', 'discord.cmd.campaign.export', [campaignOption()]),
     ]),
+    command('receipt', [categoryOption(false), campaignOption()]),
   ];
 }

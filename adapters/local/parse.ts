@@ -26,6 +26,7 @@ export type LocalCommand =
 export const LOCAL_VERBS = [
   'as', 'campaign', 'status', 'propose', 'edit', 'withdraw', 'like', 'unlike', 'proposals', 'reject',
   'shortlist', 'vote', 'advance', 'pause', 'resume', 'extend', 'tie', 'results', 'help', 'quit',
+  'receipt',
 ] as const;
 
 export type LocalVerb = (typeof LOCAL_VERBS)[number];
@@ -125,7 +126,7 @@ const idAndText = (build: (proposalId: string, text: string) => CommandBody): Pa
   return parsed && proposalId !== null ? engine(build(proposalId, parsed[1])) : null;
 };
 
-const optionalCategory = (type: 'advance' | 'pause' | 'resume' | 'results'): Parser => (args) => {
+const optionalCategory = (type: 'advance' | 'pause' | 'resume' | 'results' | 'receipt'): Parser => (args) => {
   const parsed = optionalWord(args);
   if (parsed === null) return null;
   return engine(parsed.word === undefined ? { type } : { type, categoryId: parsed.word });
@@ -196,4 +197,5 @@ const PARSERS: { readonly [V in LocalVerb]: Parser } = {
   results: optionalCategory('results'),
   help: noArgs({ kind: 'help' }),
   quit: noArgs({ kind: 'quit' }),
+  receipt: optionalCategory('receipt'),
 };

@@ -59,6 +59,7 @@ export interface TelegramAdapterOptions {
 /** The commands shown in Telegram's menu, in this order. */
 export const TELEGRAM_COMMANDS = [
   'propose', 'mine', 'status', 'shortlist', 'advance', 'pause', 'resume', 'extend', 'reveal', 'export', 'help',
+  'receipt',
 ] as const;
 
 type Draft =
@@ -318,7 +319,33 @@ export class TelegramAdapter {
       case 'export':
         await this.export(campaign, actor, message);
         return;
+      case 'receipt':
+        await this.receipt(campaign, actor, words[0], message);
+        return;
     }
+  }
+
+  /**
+   * A fan's ballot receipt, sent privately (a DM; in the private chat itself when asked there),
+   * since the receipt shows their choice: never in the group.
+   */
+  private async receipt(campaign: CampaignSpec, actor: Actor, categoryId: string | undefined, message: Message.TextMessage): Promise<void> {
+    const locale = this.localeOf(campaign);
+    const command: Command = { type: 'receipt', campaignId: campaign.id, ...(categoryId ? { categoryId } : {}) };
+    const result = await this.options.engine.execute(command, actor);
+    const rendered = renderResult(result, command, campaign, locale);
+    if (message.chat.type === 'private' || !result.ok) {
+      await this.reply(message, rendered);
+      return;
+    }
+    try {
+      for (const chunk of splitTelegramHtml(toTelegramHtml(rendered))) await this.sendHtml(message.from!.id, chunk);
+    } catch (error) {
+      if (!(error instanceof TelegramError) || error.code >= 500) throw error;
+      await this.reply(message, { parts: [t(locale, 'telegram.export.blocked')] });
+      return;
+    }
+    await this.reply(message, { parts: [t(locale, 'telegram.receipt.sent')] });
   }
 
   /** Runs one command and replies with its result (a success or a localized refusal). */
