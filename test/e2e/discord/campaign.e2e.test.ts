@@ -128,7 +128,7 @@ beforeAll(async () => {
   writeFileSync(file, CAMPAIGN);
 
   const registered = await promisify(execFile)(process.execPath, [BIN, 'discord', 'register-commands', '--guild', GUILD], { cwd: dir, env: env() });
-  expect(registered.stdout).toMatch(/registered 5 slash commands on server/);
+  expect(registered.stdout).toMatch(/registered 6 slash commands on server/);
 
   startedAt = Date.now();
   child = spawn(process.execPath, [BIN, 'run', '--from-now', file], { cwd: dir, env: env(), stdio: ['ignore', 'pipe', 'pipe'] });
@@ -160,7 +160,7 @@ describe('a Crunch-like campaign on Discord, end to end', () => {
     const put = fake.requests.find((r) => r.method === 'PUT' && r.path === `/api/v10/applications/${APP}/guilds/${GUILD}/commands`);
     expect(put?.status).toBe(200);
     const names = (put?.body as { name: string; name_localizations: Record<string, string> }[]).map((c) => `${c.name}/${c.name_localizations.fr}`);
-    expect(names).toEqual(['propose/proposer', 'proposals/mes-idees', 'status/statut', 'shortlist/preselection', 'campaign/campagne']);
+    expect(names).toEqual(['propose/proposer', 'proposals/mes-idees', 'status/statut', 'shortlist/preselection', 'campaign/campagne', 'receipt/recu']);
   });
 
   it('identifies with the Guilds intent only and announces the open categories', async () => {
