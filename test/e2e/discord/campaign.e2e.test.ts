@@ -304,6 +304,14 @@ describe('a Crunch-like campaign on Discord, end to end', () => {
     expect(await answered(fake.click(fans[8]!, villain, 's:0:2:0', [p, q]))).toMatch(/^Ton vote dans « Le super méchant » est pris en compte/);
   });
 
+  it('answers /receipt privately (ephemeral) with the fan\'s ballot and its hash', async () => {
+    const record = fake.slash(fans[7]!, 'receipt', { category: 'final-location' });
+    const text = await answered(record);
+    expect(record.callbacks[0]).toMatchObject({ type: 5, data: { flags: 64 } });
+    expect(text).toMatch(/^Tes reçus de vote \(toi seul les vois\) :\n« Le lieu du final » : « .+ »\nReçu : [0-9a-f]{64}\n/);
+    expect(await answered(fake.slash(evilFan, 'receipt', { category: 'final-location' }))).toMatch(/^Tu n’as pas de bulletin ici/);
+  });
+
   it('reveals the winners with their authors credited, on the campaign channel', async () => {
     const revealed = await answered(fake.slash(managers[0]!, 'campaign reveal'));
     expect(revealed).toContain('« La réplique culte » : vote → résultats');
