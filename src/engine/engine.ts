@@ -9,8 +9,8 @@ import { refuse, type Refusal } from './codes';
 import type { Command, CommandResult, CategoryStatus, PhaseChange, ReceiptItem } from './commands';
 import { auditActor, type AuditEntry, type AuditRecord, type AuditValue } from './audit';
 import {
-  ballotsDigest, fanHash, hashedBallots, MANIFEST_FORMAT, MANIFEST_SCHEME, sameTally, tallyOf,
-  type ManifestCategory, type ResultsManifest,
+  ballotsDigest, fanHash, hashedBallots, MANIFEST_FORMAT, MANIFEST_SCHEME, sameTally, sortHashed, tallyOf,
+  type HashedBallot, type ManifestCategory, type ResultsManifest,
 } from './manifest';
 import { addToTally, instantRunoff, winnersFromTally, type CountedOption } from './count';
 import type { CampaignEvent, ListedProposal } from './events';
@@ -757,10 +757,16 @@ export class Engine {
     let tally: Record<string, number>;
     let ballots: number;
     let rounds: Record<string, number>[] | undefined;
-    // Every ballot is read once at reveal, for the manifest's digest (and the ranked count).
-    const all = [];
-    for await (const batch of store.scanBallots(campaign.id, category.id)) all.push(...batch);
-    const digest = ballotsDigest(hashedBallots(await store.campaignSecret(campaign.id), category.id, all));
+    // Every ballot is read once at reveal, for the manifest's digest (and the ranked count);
+    // only ranked ballots are kept whole.
+    const secret = await store.campaignSecret(campaign.id);
+    const all: Ballot[] = [];
+    const hashed: HashedBallot[] = [];
+    for await (const batch of store.scanBallots(campaign.id, category.id)) {
+      hashed.push(...hashedBallots(secret, category.id, batch));
+      if (category.vote.method === 'ranked') all.push(...batch);
+    }
+    const digest = ballotsDigest(sortHashed(hashed));
     if (category.vote.method === 'ranked') {
       const runoff = instantRunoff(options, all, category.reveal, seed);
       ranking = { winners: runoff.winners, tied: [] };

@@ -51,6 +51,11 @@ export type HashedBallot = readonly [fanHash: string, choice: readonly string[]]
 export function hashedBallots(secret: string, categoryId: string, ballots: Iterable<Ballot>): HashedBallot[] {
   const list: HashedBallot[] = [];
   for (const b of ballots) list.push([fanHash(secret, categoryId, b.voterKey), [...b.choice]]);
+  return sortHashed(list);
+}
+
+/** Sorts hashed ballots by fan hash, in place (the canonical order); returns the list. */
+export function sortHashed(list: HashedBallot[]): HashedBallot[] {
   return list.sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0));
 }
 
