@@ -22,6 +22,8 @@ import { decodeCustomId, MODAL_FIELDS, type CustomId } from './ids';
 /** What the adapter needs of the engine: its one entry point. */
 export interface CommandRunner {
   execute(command: Command, actor: Actor): Promise<CommandResult>;
+  /** Appends an action the adapter performs itself (an export) to the campaign's audit log; see `Engine.audit`. */
+  audit?(campaignId: string, actor: Actor, record: { readonly action: string }): Promise<void>;
 }
 
 export interface DiscordAdapterOptions {
@@ -466,6 +468,8 @@ export class DiscordAdapter {
         ? proposals.proposals.map((p) => ({ id: p.id, category: p.categoryId, text: p.text, author: p.authorName, status: p.status, likes: p.likes, createdAt: new Date(p.createdAt).toISOString() }))
         : [],
     };
+    // Audited (durably) before the file leaves.
+    await this.options.engine.audit?.(campaignId, scope.actor, { action: 'export' });
     const files = [{ attachment: Buffer.from(`${JSON.stringify(document, null, 2)}\n`), name: `${campaignId}.json` }];
     await this.answer(interaction, t(scope.locale, 'discord.export', { campaign: scope.campaign.title }), [], files);
   }

@@ -26,6 +26,8 @@ import { splitTelegramHtml } from './split';
 /** What the adapter needs of the engine: its one entry point. */
 export interface CommandRunner {
   execute(command: Command, actor: Actor): Promise<CommandResult>;
+  /** Appends an action the adapter performs itself (an export) to the campaign's audit log; see `Engine.audit`. */
+  audit?(campaignId: string, actor: Actor, record: { readonly action: string }): Promise<void>;
 }
 
 export interface TelegramWebhook {
@@ -462,6 +464,8 @@ export class TelegramAdapter {
         results: results.ok && results.type === 'results' ? results.results.find((r) => r.categoryId === c.id) ?? null : null,
       })),
     };
+    // Audited (durably) before the file leaves.
+    await this.options.engine.audit?.(campaign.id, actor, { action: 'export' });
     const file = Input.fromBuffer(Buffer.from(`${JSON.stringify(document, null, 2)}\n`), `${campaign.id}.json`);
     try {
       await this.bot.telegram.sendDocument(message.from!.id, file, { caption: t(locale, 'telegram.export.caption', { title: campaign.title }) });

@@ -288,6 +288,7 @@ describe('cocreate on Telegram, end to end', () => {
     expect(cli('verify', manifestFile)).toBe('cult-line: 3 ballots, ok\nvillain: 2 ballots, ok\n');
     const audit = cli('audit', 'tg-e2e');
     expect(audit).toMatch(/telegram:2003 \("Mia"\)  advance  cult-line  \{"phase":"propose"/);
+    expect(audit).toMatch(/telegram:2003 \("Mia"\)  export$/m);
     expect(audit).toMatch(/telegram:2002 \("Norman"\)  shortlist\.add  villain #4  \{"status":"active","shortlisted":false\} -> \{"status":"active","shortlisted":true\}/);
   });
 });
