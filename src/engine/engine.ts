@@ -564,7 +564,7 @@ export class Engine {
         if (m.ballotList.length !== m.ballots) problems.push(`the manifest lists ${m.ballotList.length} ballots but counts ${m.ballots}`);
       }
       if (raw.length !== m.ballots) problems.push(`ballots differ: manifest ${m.ballots}, store ${raw.length}`);
-      if (JSON.stringify(m.rule) !== JSON.stringify({ vote: category.vote, reveal: category.reveal })) problems.push('the counting rule differs from the campaign file');
+      if (canonicalJson(m.rule) !== canonicalJson({ vote: category.vote, reveal: category.reveal })) problems.push('the counting rule differs from the campaign file');
       const seed = seedOf(campaign, category);
       if (m.seed !== seed) problems.push(`tie-break seed differs: manifest "${m.seed}", campaign "${seed}"`);
       // Recount from the raw ballots, with the declared rule.
@@ -595,6 +595,12 @@ export class Engine {
         if (JSON.stringify(stored.winners.map((w) => [w.id, w.votes])) !== JSON.stringify(m.winners.map((w) => [w.id, w.votes]))) problems.push('the winners differ from the results stored at reveal');
       }
       categories.push({ id: m.id, ballots: raw.length, problems });
+    }
+    // A manifest may not leave out a revealed category.
+    const listed = new Set(manifest.categories.map((c) => c.id));
+    for (const category of campaign.categories) {
+      if (listed.has(category.id) || !(await this.deps.store.getResults(campaign.id, category.id))) continue;
+      categories.push({ id: category.id, ballots: (await this.deps.store.getTally(campaign.id, category.id)).ballots, problems: ['revealed in the store but missing from the manifest'] });
     }
     return { campaign: campaign.id, ok: categories.every((c) => c.problems.length === 0), categories };
   }
@@ -852,6 +858,13 @@ const AUDITED: ReadonlySet<Command['type']> = new Set(['advance', 'pause', 'resu
 /** Whether ballot counts may be shown: after the reveal, or while voting when the campaign opts into live counts. */
 function countsShown(category: CategorySpec, phase: Phase): boolean {
   return phase === 'reveal' || category.vote.liveCounts === true;
+}
+
+/** JSON with object keys sorted: two equal values give the same text whatever their key order. */
+function canonicalJson(value: unknown): string {
+  return JSON.stringify(value, (_key, v: unknown) => (v && typeof v === 'object' && !Array.isArray(v)
+    ? Object.fromEntries(Object.entries(v as Record<string, unknown>).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)))
+    : v));
 }
 
 function seedOf(campaign: CampaignSpec, category: CategorySpec): string {

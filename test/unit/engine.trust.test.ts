@@ -142,6 +142,12 @@ describe('verifiable results', () => {
     expect(await problems(edit((c) => { (c.ballotList as [string, string[]][])[0]![1] = [ids[2]!]; }))).toMatch(/does not hash to its digest/);
     expect(await problems(edit((c) => { c.rule = { vote: { method: 'approval', maxChoices: 2, allowChange: true }, reveal: { winners: 1, tieBreak: 'earliest' } }; }))).toMatch(/rule differs/);
     expect(await problems(edit((c) => { c.seed = 'other'; }))).toMatch(/seed differs/);
+    // Key order does not matter; a category left out does.
+    expect(await problems(edit((c) => { const r = c.rule as { vote: Record<string, unknown> }; r.vote = Object.fromEntries(Object.entries(r.vote).reverse()); }))).toBe('');
+    const partial = { ...good, categories: good.categories.filter((c) => c.id !== 'poster') };
+    const report = await h.engine.verifyManifest(partial);
+    expect(report.ok).toBe(false);
+    expect(report.categories.find((c) => c.id === 'poster')?.problems).toEqual(['revealed in the store but missing from the manifest']);
   });
 
   it('reports a store whose raw ballots were changed after the reveal', async () => {
