@@ -96,7 +96,14 @@ export class Engine {
       // durably, before the actor is answered.
       const before = await this.auditSnapshot(campaign, command);
       const result = await this.dispatch(campaign, command, actor);
-      if (result.ok) await this.appendAudits(campaign, command, actor, before, await this.auditSnapshot(campaign, command));
+      if (!result.ok) return result;
+      try {
+        await this.appendAudits(campaign, command, actor, before, await this.auditSnapshot(campaign, command));
+      } catch (error) {
+        // The change itself is durable: answering `store.unavailable` would invite a retry that
+        // repeats it (a second advance). The lost entry is reported to the operator instead.
+        this.deps.onError?.(error, `audit of ${command.type} by ${fanKey(actor)} (applied, not logged)`);
+      }
       return result;
     } catch (error) {
       this.deps.onError?.(error, command.type);

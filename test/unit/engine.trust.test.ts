@@ -288,3 +288,17 @@ describe('manifest under random vote sequences', () => {
     );
   });
 });
+
+describe('audit log when the store fails after the change', () => {
+  it('answers the applied change and reports the lost entry to the operator, so nobody retries it', async () => {
+    const h = await harness(campaign([fixedCategory('flavour', OPTIONS)]));
+    await h.until(T0 + 2 * HOUR);
+    const append = jest.spyOn(h.store, 'appendAudit').mockRejectedValueOnce(new Error('connection lost'));
+    const result = await h.run(lea, { type: 'pause' });
+    expect(ok(result).categories).toEqual(['flavour']);
+    expect(h.errors).toHaveLength(1);
+    expect(String(h.errors[0])).toContain('connection lost');
+    append.mockRestore();
+    expect(code(await h.run(lea, { type: 'pause' }))).toBe('phase.paused');
+  });
+});
