@@ -9,7 +9,7 @@ import { refuse, type Refusal } from './codes';
 import type { Command, CommandResult, CategoryStatus, PhaseChange, ReceiptItem } from './commands';
 import { auditActor, type AuditEntry, type AuditRecord, type AuditValue } from './audit';
 import {
-  ballotsDigest, fanHash, hashedBallots, MANIFEST_FORMAT, MANIFEST_SCHEME, sameTally, sortHashed, tallyOf,
+  ballotsDigest, fanHash, hashedBallots, MANIFEST_FORMAT, MANIFEST_SCHEME, pseudonymousVoterKey, sameTally, sortHashed, tallyOf,
   type HashedBallot, type ManifestCategory, type ResultsManifest,
 } from './manifest';
 import { addToTally, instantRunoff, winnersFromTally, type CountedOption } from './count';
@@ -516,6 +516,16 @@ export class Engine {
   }
 
   // ---------------------------------------------------------------- verifiable results
+
+  /**
+   * For erasing a fan: the voter key their stored ballot in `categoryId` may be rewritten to.
+   * The ballot keeps counting and keeps its fan hash, so every manifest and receipt still
+   * verifies, but it no longer names the fan (see `pseudonymousVoterKey`). Idempotent.
+   */
+  async pseudonymFor(campaignId: string, categoryId: string, voterKey: string): Promise<string> {
+    const campaign = this.requireCampaign(campaignId);
+    return pseudonymousVoterKey(await this.deps.store.campaignSecret(campaign.id), categoryId, voterKey);
+  }
 
   /**
    * The results manifest of the revealed categories: per category the counting rule, the

@@ -172,8 +172,9 @@ describe('verifiable results', () => {
     const secret = await h.store.campaignSecret(h.spec.id);
     const snapshot = structuredClone(h.store.snapshot(h.spec.id)) as unknown as { categories: { state: { categoryId: string }; ballots: { voterKey: string }[] }[] };
     for (const c of snapshot.categories) {
-      for (const b of c.ballots) if (b.voterKey === 'local:ann') b.voterKey = pseudonymousVoterKey(secret, c.state.categoryId, b.voterKey);
+      for (const b of c.ballots) if (b.voterKey === 'local:ann') b.voterKey = await h.engine.pseudonymFor(h.spec.id, c.state.categoryId, b.voterKey);
     }
+    expect(await h.engine.pseudonymFor(h.spec.id, 'flavour', 'local:ann')).toBe(pseudonymousVoterKey(secret, 'flavour', 'local:ann'));
     h.store.restore(h.spec.id, snapshot as unknown as ReturnType<typeof h.store.snapshot>);
     expect(JSON.stringify(h.store.snapshot(h.spec.id))).not.toContain('local:ann');
     expect(pseudonymousVoterKey(secret, 'flavour', pseudonymousVoterKey(secret, 'flavour', 'local:ann'))).toBe(pseudonymousVoterKey(secret, 'flavour', 'local:ann'));
