@@ -759,7 +759,10 @@ export class Engine {
       const tied = results.tiedPending.flatMap((id) => { const p = options.get(id); return p ? [listed(p)] : []; });
       return this.event(campaign, category, `tie.${round}`, { kind: 'reveal.tie', tied });
     }
-    return this.event(campaign, category, 'results', { kind: 'results', winners: results.winners, ballots: results.ballots });
+    return this.event(campaign, category, 'results', {
+      kind: 'results', winners: results.winners, ballots: results.ballots,
+      ...(results.ballotsDigest ? { ballotsDigest: results.ballotsDigest } : {}),
+    });
   }
 
   /**

@@ -29,6 +29,10 @@ export type CampaignEvent =
   | (EventBase & { readonly kind: 'phase.extended'; readonly phase: Phase; readonly endsAt: number })
   | (EventBase & { readonly kind: 'proposal.review'; readonly proposal: ListedProposal; readonly likes: number })
   | (EventBase & { readonly kind: 'reveal.tie'; readonly tied: readonly ListedProposal[] })
-  | (EventBase & { readonly kind: 'results'; readonly winners: readonly Winner[]; readonly ballots: number });
+  | (EventBase & {
+    readonly kind: 'results'; readonly winners: readonly Winner[]; readonly ballots: number;
+    /** The digest over the hashed ballots fixed at reveal, published so that the manifest can be checked against it. */
+    readonly ballotsDigest?: string;
+  });
 
 export type CampaignEventKind = CampaignEvent['kind'];

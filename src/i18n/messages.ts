@@ -245,6 +245,7 @@ const en = {
   'discord.cmd.receipt': 'The receipt of your ballot, to find it in the results manifest',
   'telegram.command.receipt': 'The receipt of your ballot (sent privately)',
   'telegram.receipt.sent': 'I sent you your receipt in a private chat.',
+  'event.results.digest': 'Ballots digest (see the results manifest): {digest}',
 } as const;
 
 /** A key of the message catalog (the refusal codes are among them). */
@@ -476,6 +477,7 @@ const fr: Catalog = {
   'discord.cmd.receipt': 'Le reçu de ton bulletin, à retrouver dans le manifeste des résultats',
   'telegram.command.receipt': 'Le reçu de ton bulletin (envoyé en privé)',
   'telegram.receipt.sent': 'Je t’ai envoyé ton reçu en message privé.',
+  'event.results.digest': 'Empreinte des bulletins (voir le manifeste des résultats) : {digest}',
 };
 
 /** Both catalogs, for tests and tools; render through `t` or `messageTokens`. */

@@ -172,7 +172,10 @@ function eventLines(event: CampaignEvent, campaign: CampaignSpec, locale: Locale
     case 'results':
       return event.winners.length === 0
         ? [fill(locale, 'event.results.none', { category })]
-        : [fill(locale, 'event.results', { category, ballots: event.ballots }), ...winnerLines(locale, event.winners)];
+        : [
+          fill(locale, 'event.results', { category, ballots: event.ballots }), ...winnerLines(locale, event.winners),
+          ...(event.ballotsDigest ? [fill(locale, 'event.results.digest', { digest: fan(event.ballotsDigest) })] : []),
+        ];
   }
 }
 

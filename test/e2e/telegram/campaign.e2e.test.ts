@@ -42,6 +42,8 @@ let dataDir: string;
 let group: FakeChat;
 /** Alice's receipts (fan hashes), to find in the manifest after the reveal. */
 let receipts: string[] = [];
+/** The digest the bot announced in the group at the reveal of “The cult line”. */
+let announcedDigest = '';
 let alice: FakeUser, bob: FakeUser, carol: FakeUser, dave: FakeUser, norman: FakeUser, mia: FakeUser;
 const started = Date.now();
 
@@ -244,9 +246,10 @@ describe('cocreate on Telegram, end to end', () => {
     expect((await say(bob, '/reveal')).text).toBe('You are not allowed to do that here: it is reserved for the campaign’s curators or managers.');
     await say(mia, '/reveal');
     const results = await fake.waitForMessage(group, (m) => m.text.startsWith('The results for “The cult line” are in!'));
-    expect(results.text).toBe('The results for “The cult line” are in! Ballots: 3\n🏆 #1 · I am your father — Alice — votes: 2');
+    expect(results.text).toMatch(/^The results for “The cult line” are in! Ballots: 3\n🏆 #1 · I am your father — Alice — votes: 2\nBallots digest \(see the results manifest\): [0-9a-f]{64}$/);
+    announcedDigest = results.text.slice(-64);
     const villain = await fake.waitForMessage(group, (m) => m.text.startsWith('The results for “The villain” are in!'));
-    expect(villain.text).toBe('The results for “The villain” are in! Ballots: 2\n🏆 #5 · The tax office — Carol — votes: 2');
+    expect(villain.text).toMatch(/^The results for “The villain” are in! Ballots: 2\n🏆 #5 · The tax office — Carol — votes: 2\nBallots digest/);
 
     expect((await say(alice, '/export')).text).toBe('You are not allowed to do that here: it is reserved for the campaign’s curators or managers.');
     expect((await say(mia, '/export')).text).toBe('I sent you the export in a private chat.');
@@ -285,6 +288,8 @@ describe('cocreate on Telegram, end to end', () => {
     expect(receipts).toHaveLength(2);
     for (const hash of receipts) expect(listed).toContain(hash);
     expect(manifest.categories.find((c) => c.id === 'cult-line')!.ballotList).toContainEqual([receipts[0], ['1']]);
+    // The manifest is the one announced in the group at the reveal.
+    expect((manifest.categories.find((c) => c.id === 'cult-line') as unknown as { ballotsDigest: string }).ballotsDigest).toBe(announcedDigest);
     expect(cli('verify', manifestFile)).toBe('cult-line: 3 ballots, ok\nvillain: 2 ballots, ok\n');
     const audit = cli('audit', 'tg-e2e');
     expect(audit).toMatch(/telegram:2003 \("Mia"\)  advance  cult-line  \{"phase":"propose"/);
