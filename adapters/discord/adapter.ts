@@ -24,6 +24,8 @@ import { decodeCustomId, MODAL_FIELDS, type CustomId } from './ids';
 /** What the adapter needs of the engine: its one entry point. */
 export interface CommandRunner {
   execute(command: Command, actor: Actor): Promise<CommandResult>;
+  /** Appends an action the adapter performs itself (an export) to the campaign's audit log; see `Engine.audit`. */
+  audit?(campaignId: string, actor: Actor, record: { readonly action: string }): Promise<void>;
 }
 
 export interface DiscordAdapterOptions {
@@ -359,6 +361,11 @@ export class DiscordAdapter {
       case 'mydata': return this.fanData(interaction, scope, { type: 'mydata', campaignId: scope.campaign.id });
       case 'forgetme': return this.forgetMe(interaction, scope);
       case 'moderate': return this.moderate(interaction, scope, interaction.options.getSubcommand());
+      case 'receipt': {
+        // Answered ephemerally, like every command: only the fan sees their ballot and its hash.
+        const command: Command = { type: 'receipt', campaignId: scope.campaign.id, ...(category === undefined ? {} : { categoryId: this.categoryId(scope.campaign, category) }) };
+        return this.answerResult(interaction, scope, await this.run(scope, command), command);
+      }
       default: return this.answerRefusal(interaction, scope, 'command.invalid');
     }
   }

@@ -20,6 +20,7 @@ export const COMMAND_NAMES = {
   mydata: 'mes-donnees',
   forgetme: 'oublie-moi',
   moderate: 'moderer',
+  receipt: 'recu',
 } as const;
 
 export type CommandName = keyof typeof COMMAND_NAMES;
@@ -122,5 +123,6 @@ export function commandDefinitions(): RESTPostAPIChatInputApplicationCommandsJSO
       subcommand('unban', 'discord.cmd.moderate.unban', [fanOption(), campaignOption()]),
       subcommand('bans', 'discord.cmd.moderate.bans', [campaignOption()]),
     ]),
+    command('receipt', [categoryOption(false), campaignOption()]),
   ];
 }

@@ -27,6 +27,7 @@ export const LOCAL_VERBS = [
   'as', 'campaign', 'status', 'propose', 'edit', 'withdraw', 'like', 'unlike', 'proposals', 'reject',
   'shortlist', 'vote', 'advance', 'pause', 'resume', 'extend', 'tie', 'results', 'export', 'help', 'quit',
   'mydata', 'forgetme', 'ban', 'unban', 'bans', 'fan',
+  'receipt',
 ] as const;
 
 export type LocalVerb = (typeof LOCAL_VERBS)[number];
@@ -126,7 +127,7 @@ const idAndText = (build: (proposalId: string, text: string) => CommandBody): Pa
   return parsed && proposalId !== null ? engine(build(proposalId, parsed[1])) : null;
 };
 
-const optionalCategory = (type: 'advance' | 'pause' | 'resume' | 'results'): Parser => (args) => {
+const optionalCategory = (type: 'advance' | 'pause' | 'resume' | 'results' | 'receipt'): Parser => (args) => {
   const parsed = optionalWord(args);
   if (parsed === null) return null;
   return engine(parsed.word === undefined ? { type } : { type, categoryId: parsed.word });
@@ -215,6 +216,7 @@ const PARSERS: { readonly [V in LocalVerb]: Parser } = {
     if (who === undefined || (action !== 'export' && action !== 'erase')) return null;
     return engine({ type: action === 'export' ? 'fan.export' : 'fan.erase', fan: localFan(who) });
   },
+  receipt: optionalCategory('receipt'),
 };
 
 /** `bob` means the local fan `local:bob`; `discord:123` stays as typed. */

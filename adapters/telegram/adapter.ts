@@ -31,6 +31,8 @@ const CAPTION_MAX = 1024;
 /** What the adapter needs of the engine: its one entry point. */
 export interface CommandRunner {
   execute(command: Command, actor: Actor): Promise<CommandResult>;
+  /** Appends an action the adapter performs itself (an export) to the campaign's audit log; see `Engine.audit`. */
+  audit?(campaignId: string, actor: Actor, record: { readonly action: string }): Promise<void>;
 }
 
 export interface TelegramWebhook {
@@ -64,7 +66,7 @@ export interface TelegramAdapterOptions {
 /** The commands shown in Telegram's menu, in this order. */
 export const TELEGRAM_COMMANDS = [
   'propose', 'mine', 'status', 'shortlist', 'advance', 'pause', 'resume', 'extend', 'reveal', 'export', 'help',
-  'mydata', 'forgetme', 'ban', 'unban', 'bans', 'fan',
+  'mydata', 'forgetme', 'ban', 'unban', 'bans', 'fan', 'receipt',
 ] as const;
 
 /**
@@ -398,6 +400,9 @@ export class TelegramAdapter {
         else await this.reply(message, { parts: [t(this.localeOf(campaign), 'command.invalid')] });
         return;
       }
+      case 'receipt':
+        await this.receipt(campaign, actor, words[0], message);
+        return;
     }
   }
 
@@ -422,6 +427,29 @@ export class TelegramAdapter {
       return;
     }
     if (message.chat.type !== 'private') await this.reply(message, { parts: [t(locale, 'reply.mydata.sent')] });
+  }
+
+  /**
+   * A fan's ballot receipt, sent privately (a DM; in the private chat itself when asked there),
+   * since the receipt shows their choice: never in the group.
+   */
+  private async receipt(campaign: CampaignSpec, actor: Actor, categoryId: string | undefined, message: Message.TextMessage): Promise<void> {
+    const locale = this.localeOf(campaign);
+    const command: Command = { type: 'receipt', campaignId: campaign.id, ...(categoryId ? { categoryId } : {}) };
+    const result = await this.options.engine.execute(command, actor);
+    const rendered = renderResult(result, command, campaign, locale);
+    if (message.chat.type === 'private' || !result.ok) {
+      await this.reply(message, rendered);
+      return;
+    }
+    try {
+      for (const chunk of splitTelegramHtml(toTelegramHtml(rendered))) await this.sendHtml(message.from!.id, chunk);
+    } catch (error) {
+      if (!(error instanceof TelegramError) || error.code >= 500) throw error;
+      await this.reply(message, { parts: [t(locale, 'telegram.export.blocked')] });
+      return;
+    }
+    await this.reply(message, { parts: [t(locale, 'telegram.receipt.sent')] });
   }
 
   /** Runs one command and replies with its result (a success or a localized refusal). */

@@ -10,8 +10,10 @@ export function winnersTable(spec: CampaignSpec, doc: ResultsDocument): string {
   const rows: string[][] = [['category', 'rank', 'winner', 'author', 'votes', 'ballots', 'proposals']];
   for (const c of doc.categories) {
     const title = spec.categories.find((s) => s.id === c.id)?.title ?? c.id;
-    if (c.winners.length === 0) rows.push([title, '-', '(no winner)', '', '0', String(c.ballots), String(c.proposals)]);
-    c.winners.forEach((w, i) => rows.push([title, String(i + 1), w.text, w.author ?? '', String(w.votes), String(c.ballots), String(c.proposals)]));
+    // null: hidden until the vote closes.
+    const ballots = c.ballots === null ? 'hidden' : String(c.ballots);
+    if (c.winners.length === 0) rows.push([title, '-', '(no winner)', '', '0', ballots, String(c.proposals)]);
+    c.winners.forEach((w, i) => rows.push([title, String(i + 1), w.text, w.author ?? '', String(w.votes), ballots, String(c.proposals)]));
   }
   const widths = rows[0]!.map((_, col) => Math.min(48, Math.max(...rows.map((r) => [...(r[col] ?? '')].length))));
   const cell = (text: string, width: number) => {

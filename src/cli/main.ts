@@ -30,6 +30,7 @@ import { CommandGate } from './gate';
 import { createLogger, secretsOf } from '../observe/logger';
 import { Metrics, observeCommands } from '../observe/metrics';
 import { startOpsServer } from '../observe/server';
+import { auditLine, manifestJson, readManifest } from './manifest';
 
 const USAGE = `Usage: cocreate <command> [options]
 
@@ -37,10 +38,13 @@ const USAGE = `Usage: cocreate <command> [options]
   run [FILE…] [--from-now]                run the bot (the local terminal chat when no platform token is set)
   simulate FILE --fans N [--seed S] [--json] [--redis URL]
                                           play the whole campaign in virtual time with a synthetic crowd
-  results ID [--format json|csv] [--chart DIR]
-                                          the results of a campaign from the store (CSV: one line per idea);
-                                          --chart writes one PNG per revealed category into DIR
+  results ID [--format json|csv|manifest] [--no-ballots] [--chart DIR]
+                                          the results of a campaign from the store (CSV: one line per idea;
+                                          manifest: the verifiable results); --chart writes one PNG per
+                                          revealed category into DIR
   recount ID                              recount every tally from the raw ballots; exit 1 if any differs
+  verify MANIFEST                         recount from the store and check a results manifest; exit 1 if anything differs
+  audit ID [--json]                       the audit log: every manager and curator action
   discord register-commands [--guild ID]  register the Discord slash commands (on one server, else globally)
   fan export|erase PLATFORM:ID [--campaign ID]
                                           a fan's data as JSON, or erase the fan (every stored campaign by default)
@@ -67,6 +71,8 @@ export async function main(argv: readonly string[]): Promise<number> {
     case 'simulate': return simulateCommand(rest);
     case 'results': return results(rest);
     case 'recount': return recount(rest);
+    case 'verify': return verify(rest);
+    case 'audit': return audit(rest);
     case 'discord': return discordCommand(rest);
     case 'fan': return fanCommand(rest);
     case 'rehearse': return rehearseCommand(rest);
@@ -327,12 +333,18 @@ async function findCampaign(id: string, configured: readonly string[]): Promise<
 }
 
 async function results(rest: readonly string[]): Promise<number> {
-  const { positionals, values } = args(rest, { format: { type: 'string' }, chart: { type: 'string' } });
+  const { positionals, values } = args(rest, { format: { type: 'string' }, chart: { type: 'string' }, 'no-ballots': { type: 'boolean' } });
   const [id] = positionals;
   if (!id) throw new CliError('results needs a campaign ID', 2);
   const format = values.format ?? 'json';
-  if (format !== 'json' && format !== 'csv') throw new CliError('--format takes json or csv', 2);
+  if (format !== 'json' && format !== 'csv' && format !== 'manifest') throw new CliError('--format takes json, csv or manifest', 2);
   const { runtime, spec } = await openSaved(id);
+  if (format === 'manifest') {
+    const manifest = await runtime.engine.manifest(spec.id, { ballots: !values['no-ballots'] });
+    await runtime.close();
+    process.stdout.write(manifestJson(manifest));
+    return 0;
+  }
   try {
     const doc: ResultsDocument = await runtime.engine.report(spec.id);
     const exported = await runtime.engine.exportDocument(spec.id);
@@ -446,6 +458,34 @@ async function rehearseCommand(rest: readonly string[]): Promise<number> {
   // After an overloaded surge the clients may still be chewing on stale events: do not hang.
   setTimeout(() => process.exit(process.exitCode ?? 0), 5_000).unref();
   return report.ok ? 0 : 1;
+}
+
+async function verify(rest: readonly string[]): Promise<number> {
+  const { positionals } = args(rest, {});
+  const [file] = positionals;
+  if (!file) throw new CliError('verify needs a MANIFEST file (see: cocreate results ID --format manifest)', 2);
+  const read = await readManifest(file);
+  if (!read.ok) throw new CliError(read.message);
+  const { runtime, spec } = await openSaved(read.manifest.campaign);
+  const report = await runtime.engine.verifyManifest(read.manifest);
+  await runtime.close();
+  if (report.categories.length === 0) process.stdout.write(`${spec.id}: the manifest lists no revealed category\n`);
+  for (const c of report.categories) {
+    process.stdout.write(`${c.id}: ${c.ballots} ballots, ${c.problems.length === 0 ? 'ok' : `DIFFERS: ${c.problems.join('; ')}`}\n`);
+  }
+  return report.ok ? 0 : 1;
+}
+
+async function audit(rest: readonly string[]): Promise<number> {
+  const { positionals, values } = args(rest, { json: { type: 'boolean' } });
+  const [id] = positionals;
+  if (!id) throw new CliError('audit needs a campaign ID', 2);
+  const { runtime, spec } = await openSaved(id);
+  const entries = await runtime.engine.auditLog(spec.id);
+  await runtime.close();
+  if (values.json) process.stdout.write(`${JSON.stringify(entries, null, 2)}\n`);
+  else process.stdout.write(entries.length === 0 ? `${spec.id}: no action recorded\n` : `${entries.map(auditLine).join('\n')}\n`);
+  return 0;
 }
 
 /** Runs the command line and sets the exit code; expected failures print one clean line. */

@@ -9,7 +9,11 @@ import type { Outbox } from '../ports/outbox';
 import type { RunConfig } from '../config';
 
 export interface PlatformContext {
-  readonly engine: { execute(command: Command, actor: Actor): Promise<CommandResult> };
+  readonly engine: {
+    execute(command: Command, actor: Actor): Promise<CommandResult>;
+    /** The audit log, for actions adapters perform themselves (exports). */
+    audit?(campaignId: string, actor: Actor, record: { readonly action: string }): Promise<void>;
+  };
   readonly campaigns: readonly CampaignSpec[];
   readonly outbox: Outbox;
   readonly config: RunConfig;

@@ -282,7 +282,9 @@ export async function rehearse(options: RehearsalOptions): Promise<RehearsalRepo
     const outbox429 = values('cocreate_outbox_rate_limited_total').reduce((a, v) => a + v.value, 0);
     const status = await runtime.engine.execute({ type: 'status', campaignId: spec.id }, MANAGER);
     const rehearsed = new Set(categories.map((c) => c.id));
-    const stored = status.ok && status.type === 'status' ? status.categories.filter((c) => rehearsed.has(c.id)).reduce((a, c) => a + c.ballots, 0) : 0;
+    // Counts are hidden from /status while the vote is open: read the store's tallies directly.
+    let stored = 0;
+    for (const id of rehearsed) stored += (await runtime.store.getTally(spec.id, id)).ballots;
     const unanswered = sent - answered;
     const lost = unanswered + Math.max(0, voteOk - stored);
     const ackMs = percentiles(ack);

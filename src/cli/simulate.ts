@@ -71,7 +71,10 @@ export async function simulate(campaign: CampaignSpec, options: SimulationOption
   };
 
   for (const [i, action] of agenda.entries()) {
-    if (action.at > clock.now()) await clock.runUntil(action.at);
+    if (action.at > clock.now()) {
+      await clock.runUntil(action.at);
+      await schedulerIdle(runtime);
+    }
     await crowd.act(action, exec);
     if (i % 500 === 0) options.onProgress?.(i, agenda.length);
   }
@@ -88,7 +91,17 @@ export async function simulate(campaign: CampaignSpec, options: SimulationOption
 
 async function settle(runtime: Runtime): Promise<void> {
   await new Promise((resolve) => setImmediate(resolve));
+  await schedulerIdle(runtime);
   await runtime.outbox.idle();
+}
+
+/**
+ * Waits for the phase jobs fired by the virtual clock to finish (a reveal on Redis takes a
+ * few round trips), so that the crowd acts, and the results are read, after them.
+ */
+async function schedulerIdle(runtime: Runtime): Promise<void> {
+  const scheduler = runtime.scheduler as { idle?: () => Promise<void> };
+  if (typeof scheduler.idle === 'function') await scheduler.idle();
 }
 
 const FIRST_NAMES = ['Camille', 'Léa', 'Hugo', 'Inès', 'Lucas', 'Chloé', 'Nathan', 'Manon', 'Yanis', 'Zoé', 'Malik', 'Jade', 'Théo', 'Sarah', 'Noah', 'Aïcha'];

@@ -120,11 +120,13 @@ export const shortlistSchema = z.discriminatedUnion('by', [
 
 const allowChange = z.boolean().default(true);
 const choices = z.int().min(1).max(MAX_CANDIDATES);
+/** Results are hidden until the vote closes unless the campaign opts into live counts. */
+const liveCounts = z.boolean().default(false);
 
 export const voteSchema = z.discriminatedUnion('method', [
-  z.strictObject({ method: z.literal('single'), allowChange }),
-  z.strictObject({ method: z.literal('approval'), maxChoices: choices, allowChange }),
-  z.strictObject({ method: z.literal('ranked'), maxRanks: choices.optional(), allowChange }),
+  z.strictObject({ method: z.literal('single'), allowChange, liveCounts }),
+  z.strictObject({ method: z.literal('approval'), maxChoices: choices, allowChange, liveCounts }),
+  z.strictObject({ method: z.literal('ranked'), maxRanks: choices.optional(), allowChange, liveCounts }),
 ]);
 
 export const revealSchema = z

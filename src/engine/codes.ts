@@ -44,6 +44,8 @@ export const REFUSAL_CODES = [
   // commands
   'command.invalid',
   'duration.invalid',
+  // receipts
+  'receipt.none',
   // infrastructure: the store could not confirm; nothing was recorded, try again
   'store.unavailable',
   // trust and fairness (issue 7): eligibility, anti-spam, fans' data rights

@@ -44,7 +44,9 @@ export type Command =
   /** Erases the asking fan's identity from the campaign. */
   | (Base & { readonly type: 'forgetme' })
   | (Base & { readonly type: 'fan.export'; readonly fan: string })
-  | (Base & { readonly type: 'fan.erase'; readonly fan: string });
+  | (Base & { readonly type: 'fan.erase'; readonly fan: string })
+  /** A fan's receipt: the pseudonymous hash of their own ballot(s), to find in the results manifest. */
+  | (Base & { readonly type: 'receipt'; readonly categoryId?: string });
 
 export type CommandType = Command['type'];
 
@@ -56,7 +58,19 @@ export interface CategoryStatus {
   /** When the current phase ends (UTC ms), null when revealed or paused. */
   readonly endsAt: number | null;
   readonly proposals: number;
-  readonly ballots: number;
+  /** Ballots cast so far; null while results are hidden (the vote is not closed and `vote.liveCounts` is off). */
+  readonly ballots: number | null;
+}
+
+/** A fan's receipt for one category where they have a ballot. */
+export interface ReceiptItem {
+  readonly categoryId: string;
+  /** The ballot's pseudonymous fan hash, as listed in the results manifest. */
+  readonly fanHash: string;
+  readonly choice: readonly string[];
+  readonly labels: readonly string[];
+  /** Set once the category is revealed: the manifest's digest over every ballot. */
+  readonly ballotsDigest?: string;
 }
 
 /** One affected category of a manager command. */
@@ -81,7 +95,8 @@ export type Success =
   | { readonly ok: true; readonly type: 'ban' | 'unban'; readonly fan: string; readonly changed: boolean }
   | { readonly ok: true; readonly type: 'bans'; readonly bans: readonly BanEntry[] }
   | { readonly ok: true; readonly type: 'mydata' | 'fan.export'; readonly fan: string; readonly data: FanDataDocument }
-  | { readonly ok: true; readonly type: 'forgetme' | 'fan.erase'; readonly fan: string; readonly report: ErasureReport };
+  | { readonly ok: true; readonly type: 'forgetme' | 'fan.erase'; readonly fan: string; readonly report: ErasureReport }
+  | { readonly ok: true; readonly type: 'receipt'; readonly receipts: readonly ReceiptItem[] };
 
 /** What a fan gets from /mydata (and a manager from `cocreate fan export`), as JSON. */
 export interface FanDataDocument {

@@ -7,7 +7,12 @@
 import { Duration } from 'luxon';
 import { COUNTED_REFUSALS, refuse, type Refusal } from './codes';
 import { checkEligibility, isFanKey } from './eligibility';
-import type { Command, CommandResult, CategoryStatus, ExportCategory, ExportDocument, ExportEntry, FanDataDocument, PhaseChange } from './commands';
+import type { Command, CommandResult, CategoryStatus, ExportCategory, ExportDocument, ExportEntry, FanDataDocument, PhaseChange, ReceiptItem } from './commands';
+import { auditActor, type AuditEntry, type AuditRecord, type AuditValue } from './audit';
+import {
+  ballotsDigest, fanHash, hashedBallots, MANIFEST_FORMAT, MANIFEST_SCHEME, pseudonymousVoterKey, sameTally, sortHashed, tallyOf,
+  type HashedBallot, type ManifestCategory, type ResultsManifest,
+} from './manifest';
 import { addToTally, instantRunoff, winnersFromTally, type CountedOption } from './count';
 import type { CampaignEvent, ListedProposal, Standing } from './events';
 import {
@@ -17,7 +22,7 @@ import {
   DEFAULT_REMINDERS, fanKey, type Actor, type CampaignSpec, type CategorySpec, type Phase, type Platform, type ReminderSpec,
 } from './model';
 import { mayRun, rolesOf } from './permissions';
-import type { CategoryResults, CategoryState, Proposal, Winner } from './records';
+import type { Ballot, CategoryResults, CategoryState, Proposal, Winner } from './records';
 import { checkProposalText, cleanBounded } from './text';
 import type { BanEntry, CampaignStore, Gate, RateKind, ShortlistSeed } from '../ports/store';
 import type { Outbox } from '../ports/outbox';
@@ -95,6 +100,8 @@ export class Engine {
         })),
         now,
       );
+      // Created once, at the campaign's first start, and kept in the store (never printed).
+      await this.deps.store.campaignSecret(campaign.id);
       for (const category of campaign.categories) await this.settle(campaign, category);
     }
     await this.deps.scheduler.start((job) => this.onJob(job));
@@ -110,7 +117,20 @@ export class Engine {
       const campaign = this.campaigns.get(command.campaignId);
       if (!campaign) return refuse('campaign.unknown', { campaign: String(command.campaignId) });
       if (!mayRun(command.type, rolesOf(actor, campaign))) return refuse('actor.not-allowed');
-      return await this.dispatch(campaign, command, actor);
+      if (!AUDITED.has(command.type)) return await this.dispatch(campaign, command, actor);
+      // Manager and curator actions: the state before and after goes to the audit log,
+      // durably, before the actor is answered.
+      const before = await this.auditSnapshot(campaign, command);
+      const result = await this.dispatch(campaign, command, actor);
+      if (!result.ok) return result;
+      try {
+        await this.appendAudits(campaign, command, actor, before, await this.auditSnapshot(campaign, command));
+      } catch (error) {
+        // The change itself is durable: answering `store.unavailable` would invite a retry that
+        // repeats it (a second advance). The lost entry is reported to the operator instead.
+        this.deps.onError?.(error, `audit of ${command.type} by ${fanKey(actor)} (applied, not logged)`);
+      }
+      return result;
     } catch (error) {
       this.deps.onError?.(error, command.type);
       return refuse('store.unavailable');
@@ -176,6 +196,7 @@ export class Engine {
       case 'fan.export': return this.fanExport(campaign, cmd.fan, 'fan.export', actor);
       case 'forgetme': return this.erase(campaign, fanKey(actor), 'forgetme', actor);
       case 'fan.erase': return this.erase(campaign, cmd.fan, 'fan.erase', actor);
+      case 'receipt': return this.receipt(campaign, cmd.categoryId, actor);
     }
   }
 
@@ -418,7 +439,7 @@ export class Engine {
       if (!state) continue;
       const proposals = category.options ? 0 : (await this.deps.store.listProposals(campaign.id, category.id))
         .filter((p) => p.status === 'active' || p.status === 'review').length;
-      const { ballots } = await this.deps.store.getTally(campaign.id, category.id);
+      const ballots = countsShown(category, state.phase) ? (await this.deps.store.getTally(campaign.id, category.id)).ballots : null;
       categories.push({
         id: category.id, title: category.title, phase: state.phase, paused: state.pausedAt !== null,
         endsAt: state.pausedAt === null ? state.deadline : null, proposals, ballots,
@@ -453,6 +474,222 @@ export class Engine {
       if (r) results.push(r);
     }
     return { ok: true, type: 'results', results };
+  }
+
+  private async receipt(campaign: CampaignSpec, categoryId: string | undefined, actor: Actor): Promise<CommandResult> {
+    const categories = selectCategories(campaign, categoryId);
+    if (!categories) return refuse('category.unknown', { category: String(categoryId) });
+    if (!fanPlatform(actor)) return refuse('actor.not-allowed');
+    const secret = await this.deps.store.campaignSecret(campaign.id);
+    const receipts: ReceiptItem[] = [];
+    for (const category of categories) {
+      const ballot = await this.deps.store.getBallot(campaign.id, category.id, fanKey(actor));
+      if (!ballot) continue;
+      const options = new Map((await this.deps.store.getShortlist(campaign.id, category.id)).map((p) => [p.id, p.text]));
+      const results = await this.deps.store.getResults(campaign.id, category.id);
+      receipts.push({
+        categoryId: category.id, fanHash: fanHash(secret, category.id, ballot.voterKey), choice: ballot.choice,
+        labels: ballot.choice.map((id) => options.get(id) ?? id),
+        ...(results?.ballotsDigest ? { ballotsDigest: results.ballotsDigest } : {}),
+      });
+    }
+    return receipts.length > 0 ? { ok: true, type: 'receipt', receipts } : refuse('receipt.none');
+  }
+
+  // ---------------------------------------------------------------- audit
+
+  /**
+   * Appends an action to the campaign's audit log with its actor and the current time. The
+   * engine audits its own manager and curator commands; other parts (exports, bans…) call this
+   * for theirs. Resolves once the entry is durable; rejects when the store cannot confirm.
+   */
+  async audit(campaignId: string, actor: Actor, record: AuditRecord): Promise<void> {
+    const entry: AuditEntry = { ...record, at: this.deps.clock.now(), actor: auditActor(actor) };
+    await this.deps.store.appendAudit(this.requireCampaign(campaignId).id, entry);
+  }
+
+  /** The campaign's audit log, oldest first. */
+  async auditLog(campaignId: string): Promise<AuditEntry[]> {
+    return this.deps.store.readAudit(this.requireCampaign(campaignId).id);
+  }
+
+  /** What an audited command may change, keyed by category id or proposal id. */
+  private async auditSnapshot(campaign: CampaignSpec, cmd: Command): Promise<Map<string, { categoryId?: string; target?: string; value: AuditValue }>> {
+    const out = new Map<string, { categoryId?: string; target?: string; value: AuditValue }>();
+    const { store } = this.deps;
+    switch (cmd.type) {
+      case 'advance': case 'pause': case 'resume': case 'extend': {
+        for (const category of selectCategories(campaign, cmd.categoryId) ?? []) {
+          const state = await store.getState(campaign.id, category.id);
+          if (!state) continue;
+          out.set(category.id, {
+            categoryId: category.id,
+            value: { phase: state.phase, paused: state.pausedAt !== null, deadline: state.deadline === null ? null : new Date(state.deadline).toISOString() },
+          });
+        }
+        return out;
+      }
+      case 'shortlist.add': case 'shortlist.remove': case 'reject': {
+        if (typeof cmd.proposalId !== 'string' || cmd.proposalId.length > OPTION_ID_MAX) return out;
+        const p = await store.getProposal(campaign.id, cmd.proposalId);
+        if (!p) return out;
+        const shortlisted = (await store.getShortlist(campaign.id, p.categoryId)).some((s) => s.id === p.id);
+        out.set(p.id, {
+          categoryId: p.categoryId, target: p.id,
+          value: { status: p.status, shortlisted, ...(p.rejectReason === undefined ? {} : { reason: p.rejectReason }) },
+        });
+        return out;
+      }
+      case 'break-tie': {
+        const r = findCategory(campaign, cmd.categoryId) && await store.getResults(campaign.id, cmd.categoryId);
+        if (r) out.set(cmd.categoryId, { categoryId: cmd.categoryId, target: cmd.proposalId, value: { winners: r.winners.map((w) => w.id), tied: [...(r.tiedPending ?? [])] } });
+        return out;
+      }
+      case 'ban': case 'unban': {
+        const banned = (await store.listBans(campaign.id)).some((b) => b.fanKey === cmd.fan);
+        out.set(cmd.fan, { target: cmd.fan.slice(0, 80), value: { banned } });
+        return out;
+      }
+      default:
+        return out;
+    }
+  }
+
+  private async appendAudits(
+    campaign: CampaignSpec, cmd: Command, actor: Actor,
+    before: Map<string, { categoryId?: string; target?: string; value: AuditValue }>,
+    after: Map<string, { categoryId?: string; target?: string; value: AuditValue }>,
+  ): Promise<void> {
+    const extra: AuditValue = cmd.type === 'extend' ? { by: cmd.by.slice(0, 40) }
+      : cmd.type === 'reject' || cmd.type === 'ban' ? { reason: cleanBounded(cmd.reason, REASON_MAX) } : null;
+    let appended = 0;
+    for (const [key, now] of after) {
+      const was = before.get(key);
+      if (was && JSON.stringify(was.value) === JSON.stringify(now.value)) continue;
+      await this.audit(campaign.id, actor, {
+        action: cmd.type,
+        ...(now.categoryId === undefined ? {} : { categoryId: now.categoryId }),
+        ...(now.target === undefined ? {} : { target: now.target }),
+        before: was?.value ?? null, after: extra === null ? now.value : { ...(now.value as Record<string, AuditValue>), ...extra },
+      });
+      appended++;
+    }
+    // An export names whose data left; an erasure names nobody (the log must not keep the erased fan).
+    const target = cmd.type === 'fan.export' ? { target: cmd.fan.slice(0, 80) } : {};
+    if (appended === 0) await this.audit(campaign.id, actor, { action: cmd.type, ...target, ...('categoryId' in cmd && cmd.categoryId !== undefined ? { categoryId: cmd.categoryId } : {}) });
+  }
+
+  // ---------------------------------------------------------------- verifiable results
+
+  /**
+   * For erasing a fan: the voter key their stored ballot in `categoryId` may be rewritten to.
+   * The ballot keeps counting and keeps its fan hash, so every manifest and receipt still
+   * verifies, but it no longer names the fan (see `pseudonymousVoterKey`). Idempotent.
+   */
+  async pseudonymFor(campaignId: string, categoryId: string, voterKey: string): Promise<string> {
+    const campaign = this.requireCampaign(campaignId);
+    return pseudonymousVoterKey(await this.deps.store.campaignSecret(campaign.id), categoryId, voterKey);
+  }
+
+  /**
+   * The results manifest of the revealed categories: per category the counting rule, the
+   * tie-break seed, the tally and the digest over the (fan hash, choice) ballots fixed at
+   * reveal; with `ballots`, the canonical list itself, so that a fan finds their receipt in it.
+   */
+  async manifest(campaignId: string, options: { ballots?: boolean } = {}): Promise<ResultsManifest> {
+    const campaign = this.requireCampaign(campaignId);
+    const secret = await this.deps.store.campaignSecret(campaign.id);
+    const categories: ManifestCategory[] = [];
+    for (const category of campaign.categories) {
+      const results = await this.deps.store.getResults(campaign.id, category.id);
+      if (!results) continue;
+      const list = options.ballots || !results.ballotsDigest ? hashedBallots(secret, category.id, await this.rawBallots(campaign.id, category.id)) : null;
+      categories.push({
+        id: category.id,
+        rule: { vote: category.vote, reveal: category.reveal },
+        seed: results.seed ?? seedOf(campaign, category),
+        ballots: results.ballots,
+        tally: results.tally,
+        ...(results.rounds ? { rounds: results.rounds } : {}),
+        winners: results.winners.map((w) => ({ id: w.id, votes: w.votes })),
+        ballotsDigest: results.ballotsDigest ?? ballotsDigest(list!),
+        ...(options.ballots && list ? { ballotList: list } : {}),
+      });
+    }
+    return { format: MANIFEST_FORMAT, campaign: campaign.id, scheme: MANIFEST_SCHEME, categories };
+  }
+
+  /**
+   * Checks a manifest against the store: recounts every listed category from the raw ballots,
+   * recomputes the digest over their fan hashes, and compares both (and the rule, the seed
+   * and the winners) with the manifest and with the results stored at reveal. `ok` is true
+   * only when nothing differs.
+   */
+  async verifyManifest(manifest: ResultsManifest): Promise<VerifyReport> {
+    const campaign = this.requireCampaign(manifest.campaign);
+    const secret = await this.deps.store.campaignSecret(campaign.id);
+    const categories: VerifyReport['categories'][number][] = [];
+    for (const m of manifest.categories) {
+      const problems: string[] = [];
+      const category = findCategory(campaign, m.id);
+      if (!category) {
+        categories.push({ id: m.id, ballots: 0, problems: ['no such category in the campaign'] });
+        continue;
+      }
+      const raw = await this.rawBallots(campaign.id, category.id);
+      const digest = ballotsDigest(hashedBallots(secret, category.id, raw));
+      if (digest !== m.ballotsDigest) problems.push(`ballots digest differs: manifest ${m.ballotsDigest}, store ${digest}`);
+      if (m.ballotList) {
+        const listed = ballotsDigest(m.ballotList);
+        if (listed !== m.ballotsDigest) problems.push(`the manifest's ballot list does not hash to its digest (${listed})`);
+        if (m.ballotList.length !== m.ballots) problems.push(`the manifest lists ${m.ballotList.length} ballots but counts ${m.ballots}`);
+      }
+      if (raw.length !== m.ballots) problems.push(`ballots differ: manifest ${m.ballots}, store ${raw.length}`);
+      if (canonicalJson(m.rule) !== canonicalJson({ vote: category.vote, reveal: category.reveal })) problems.push('the counting rule differs from the campaign file');
+      const seed = seedOf(campaign, category);
+      if (m.seed !== seed) problems.push(`tie-break seed differs: manifest "${m.seed}", campaign "${seed}"`);
+      // Recount from the raw ballots, with the declared rule.
+      const shortlist = await this.deps.store.getShortlist(campaign.id, category.id);
+      const options: CountedOption[] = shortlist.map((p) => ({ id: p.id, seq: p.seq }));
+      let recounted: Record<string, number>;
+      let winners: readonly { id: string; votes: number }[] | null;
+      if (category.vote.method === 'ranked') {
+        const runoff = instantRunoff(options, raw, category.reveal, seed);
+        recounted = runoff.tally;
+        winners = runoff.winners;
+      } else {
+        recounted = tallyOf(raw);
+        const incremental = await this.deps.store.getTally(campaign.id, category.id);
+        if (!sameTally(incremental.tally, recounted) || incremental.ballots !== raw.length) problems.push('the incremental tally differs from the recount');
+        // Curators break ties by hand: their pick is checked against the stored results only.
+        winners = category.reveal.tieBreak === 'curators' ? null : winnersFromTally(options, recounted, category.reveal, seed).winners;
+      }
+      if (!sameTally(recounted, m.tally)) problems.push(`tally differs: manifest ${JSON.stringify(m.tally)}, recount ${JSON.stringify(recounted)}`);
+      if (winners && JSON.stringify(winners.map((w) => [w.id, w.votes])) !== JSON.stringify(m.winners.map((w) => [w.id, w.votes]))) {
+        problems.push(`winners differ: manifest ${JSON.stringify(m.winners)}, recount ${JSON.stringify(winners)}`);
+      }
+      const stored = await this.deps.store.getResults(campaign.id, category.id);
+      if (!stored) problems.push('the category has no results in the store (not revealed)');
+      else {
+        if (stored.ballotsDigest !== undefined && stored.ballotsDigest !== m.ballotsDigest) problems.push('the digest differs from the one fixed at reveal');
+        if (!sameTally(stored.tally, m.tally)) problems.push('the tally differs from the results stored at reveal');
+        if (JSON.stringify(stored.winners.map((w) => [w.id, w.votes])) !== JSON.stringify(m.winners.map((w) => [w.id, w.votes]))) problems.push('the winners differ from the results stored at reveal');
+      }
+      categories.push({ id: m.id, ballots: raw.length, problems });
+    }
+    // A manifest may not leave out a revealed category.
+    const listed = new Set(manifest.categories.map((c) => c.id));
+    for (const category of campaign.categories) {
+      if (listed.has(category.id) || !(await this.deps.store.getResults(campaign.id, category.id))) continue;
+      categories.push({ id: category.id, ballots: (await this.deps.store.getTally(campaign.id, category.id)).ballots, problems: ['revealed in the store but missing from the manifest'] });
+    }
+    return { campaign: campaign.id, ok: categories.every((c) => c.problems.length === 0), categories };
+  }
+
+  private async rawBallots(campaignId: string, categoryId: string): Promise<Ballot[]> {
+    const all: Ballot[] = [];
+    for await (const batch of this.deps.store.scanBallots(campaignId, categoryId)) all.push(...batch);
+    return all;
   }
 
   // ---------------------------------------------------------------- reports
@@ -492,7 +729,9 @@ export class Engine {
         .filter((p) => p.status !== 'withdrawn').length;
       const shortlist = (await this.deps.store.getShortlist(campaign.id, category.id)).map(listed);
       const results = await this.deps.store.getResults(campaign.id, category.id);
-      const ballots = results?.ballots ?? (await this.deps.store.getTally(campaign.id, category.id)).ballots;
+      const state = results ? null : await this.deps.store.getState(campaign.id, category.id);
+      const ballots = results?.ballots
+        ?? (state && countsShown(category, state.phase) ? (await this.deps.store.getTally(campaign.id, category.id)).ballots : null);
       categories.push({ id: category.id, proposals, ballots, shortlist, winners: (results?.winners ?? []).map(withoutAuthorKey) });
     }
     return { campaign: campaign.id, categories };
@@ -749,7 +988,10 @@ export class Engine {
    */
   private async erase(campaign: CampaignSpec, fan: string, type: 'forgetme' | 'fan.erase', actor: Actor): Promise<CommandResult> {
     if (type === 'forgetme' ? !fanPlatform(actor) : !isFanKey(fan)) return refuse(type === 'forgetme' ? 'actor.not-allowed' : 'fan.invalid');
-    const report = await this.deps.store.eraseFan(campaign.id, fan, campaign.categories.map((c) => ({ id: c.id, tallied: c.vote.method !== 'ranked' })));
+    const secret = await this.deps.store.campaignSecret(campaign.id);
+    const report = await this.deps.store.eraseFan(campaign.id, fan, campaign.categories.map((c) => ({
+      id: c.id, tallied: c.vote.method !== 'ranked', anon: pseudonymousVoterKey(secret, c.id, fan),
+    })));
     const anonymous = new Set(report.proposalsAnonymized);
     if (anonymous.size > 0) {
       for (const category of campaign.categories) {
@@ -775,6 +1017,7 @@ export class Engine {
     }
     return this.event(campaign, category, 'results', {
       kind: 'results', winners: results.winners, ballots: results.ballots, standings: standingsOf(results, options),
+      ...(results.ballotsDigest ? { ballotsDigest: results.ballotsDigest } : {}),
     });
   }
 
@@ -791,14 +1034,22 @@ export class Engine {
     const shortlist = await store.getShortlist(campaign.id, category.id);
     const byId = new Map(shortlist.map((p) => [p.id, p]));
     const options: CountedOption[] = shortlist.map((p) => ({ id: p.id, seq: p.seq }));
-    const seed = category.reveal.seed ?? `${campaign.id}/${category.id}`;
+    const seed = seedOf(campaign, category);
     let ranking: { winners: readonly { id: string; votes: number }[]; tied: readonly string[] };
     let tally: Record<string, number>;
     let ballots: number;
     let rounds: Record<string, number>[] | undefined;
+    // Every ballot is read once at reveal, for the manifest's digest (and the ranked count);
+    // only ranked ballots are kept whole.
+    const secret = await store.campaignSecret(campaign.id);
+    const all: Ballot[] = [];
+    const hashed: HashedBallot[] = [];
+    for await (const batch of store.scanBallots(campaign.id, category.id)) {
+      hashed.push(...hashedBallots(secret, category.id, batch));
+      if (category.vote.method === 'ranked') all.push(...batch);
+    }
+    const digest = ballotsDigest(sortHashed(hashed));
     if (category.vote.method === 'ranked') {
-      const all = [];
-      for await (const batch of store.scanBallots(campaign.id, category.id)) all.push(...batch);
       const runoff = instantRunoff(options, all, category.reveal, seed);
       ranking = { winners: runoff.winners, tied: [] };
       tally = runoff.tally;
@@ -820,6 +1071,7 @@ export class Engine {
     });
     const results: CategoryResults = {
       categoryId: category.id, ballots, tally, winners, tieBreak: category.reveal.tieBreak, revealedAt: this.deps.clock.now(),
+      ballotsDigest: digest, seed,
       ...(rounds ? { rounds } : {}),
       ...(ranking.tied.length ? { tiedPending: [...ranking.tied] } : {}),
     };
@@ -859,12 +1111,20 @@ export interface RecountReport {
   }[];
 }
 
+export interface VerifyReport {
+  readonly campaign: string;
+  readonly ok: boolean;
+  /** Per category of the manifest: the raw ballots found and what differs (empty when it verifies). */
+  readonly categories: readonly { readonly id: string; readonly ballots: number; readonly problems: readonly string[] }[];
+}
+
 export interface ResultsDocument {
   readonly campaign: string;
   readonly categories: readonly {
     readonly id: string;
     readonly proposals: number;
-    readonly ballots: number;
+    /** null while results are hidden (vote not closed, `vote.liveCounts` off). */
+    readonly ballots: number | null;
     readonly shortlist: readonly ListedProposal[];
     readonly winners: readonly Winner[];
   }[];
@@ -875,6 +1135,28 @@ type DistributiveOmit<T, K extends PropertyKey> = T extends unknown ? Omit<T, K>
 /** The campaign's reminders: those of its file, or the two 24 h ones by default. */
 export function remindersOf(campaign: CampaignSpec): readonly ReminderSpec[] {
   return campaign.reminders ?? DEFAULT_REMINDERS;
+}
+
+/** The commands whose successes go to the audit log. */
+const AUDITED: ReadonlySet<Command['type']> = new Set([
+  'advance', 'pause', 'resume', 'extend', 'shortlist.add', 'shortlist.remove', 'reject', 'break-tie',
+  'export', 'ban', 'unban', 'fan.export', 'fan.erase',
+]);
+
+/** Whether ballot counts may be shown: after the reveal, or while voting when the campaign opts into live counts. */
+function countsShown(category: CategorySpec, phase: Phase): boolean {
+  return phase === 'reveal' || category.vote.liveCounts === true;
+}
+
+/** JSON with object keys sorted: two equal values give the same text whatever their key order. */
+function canonicalJson(value: unknown): string {
+  return JSON.stringify(value, (_key, v: unknown) => (v && typeof v === 'object' && !Array.isArray(v)
+    ? Object.fromEntries(Object.entries(v as Record<string, unknown>).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)))
+    : v));
+}
+
+function seedOf(campaign: CampaignSpec, category: CategorySpec): string {
+  return category.reveal.seed ?? `${campaign.id}/${category.id}`;
 }
 
 function findCategory(campaign: CampaignSpec, id: string): CategorySpec | undefined {

@@ -33,6 +33,8 @@ export type CampaignEvent =
       readonly kind: 'results'; readonly winners: readonly Winner[]; readonly ballots: number;
       /** Every candidate with its final count, most votes first (the results picture); absent in older events. */
       readonly standings?: readonly Standing[];
+      /** The digest over the hashed ballots fixed at reveal, published so that the manifest can be checked against it. */
+      readonly ballotsDigest?: string;
     });
 
 /** One candidate of a revealed category: its final count, and whether it won. */

@@ -43,10 +43,11 @@ export type ShortlistRule =
   | { readonly by: 'likes'; readonly size: number }
   | { readonly by: 'threshold'; readonly likes: number; readonly size?: number };
 
+/** `liveCounts`: ballot counts are shown while the vote runs (absent or false: hidden until the reveal). */
 export type VoteRule =
-  | { readonly method: 'single'; readonly allowChange: boolean }
-  | { readonly method: 'approval'; readonly maxChoices: number; readonly allowChange: boolean }
-  | { readonly method: 'ranked'; readonly maxRanks?: number; readonly allowChange: boolean };
+  | { readonly method: 'single'; readonly allowChange: boolean; readonly liveCounts?: boolean }
+  | { readonly method: 'approval'; readonly maxChoices: number; readonly allowChange: boolean; readonly liveCounts?: boolean }
+  | { readonly method: 'ranked'; readonly maxRanks?: number; readonly allowChange: boolean; readonly liveCounts?: boolean };
 
 export type TieBreak = 'earliest' | 'curators' | 'seeded';
 

@@ -48,6 +48,7 @@ const REQUIRED: Record<CommandType, Role> = {
   proposals: 'fan',
   'shortlist.list': 'fan',
   results: 'fan',
+  receipt: 'fan',
   reject: 'curator',
   'shortlist.add': 'curator',
   'shortlist.remove': 'curator',

@@ -66,6 +66,13 @@ export interface CategoryResults {
   readonly tiedPending?: readonly string[];
   readonly tieBreak: string;
   readonly revealedAt: number;
+  /**
+   * SHA-256 over the canonical (fan hash, choice) list of the ballots counted, fixed at reveal
+   * (engine/manifest.ts); absent in results stored before verifiable results existed.
+   */
+  readonly ballotsDigest?: string;
+  /** The tie-break seed the count used. */
+  readonly seed?: string;
 }
 
 export interface Ballot {

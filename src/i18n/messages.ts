@@ -309,6 +309,18 @@ const en = {
   'usage.unban': '/unban NAME|PLATFORM:ID — lift a ban (curators)',
   'usage.bans': '/bans — the banned fans (curators)',
   'usage.fan': '/fan export|erase NAME|PLATFORM:ID — a fan’s data, or erase them (managers)',
+  // ---------------------------------------------------------------- trust: hidden results, receipts
+  'status.line.hidden': '• “{category}”: {phase} · ideas: {proposals} · ballots: hidden until the vote closes',
+  'receipt.none': 'You have no ballot here, so there is no receipt to give. Vote first, then ask again.',
+  'reply.receipt.header': 'Your ballot receipts (only you see this):',
+  'reply.receipt.item': '“{category}”: {choice}\nReceipt: {hash}',
+  'reply.receipt.revealed': 'Find your receipt in the results manifest of “{category}” (ballots digest {digest}).',
+  'reply.receipt.pending': 'After the reveal, find your receipt in the results manifest: it proves your ballot was counted as cast.',
+  'usage.receipt': '/receipt [CATEGORY] — the receipt of your ballot, to find in the results manifest',
+  'discord.cmd.receipt': 'The receipt of your ballot, to find it in the results manifest',
+  'telegram.command.receipt': 'The receipt of your ballot (sent privately)',
+  'telegram.receipt.sent': 'I sent you your receipt in a private chat.',
+  'event.results.digest': 'Ballots digest (see the results manifest): {digest}',
 } as const;
 
 /** A key of the message catalog (the refusal codes are among them). */
@@ -604,6 +616,18 @@ const fr: Catalog = {
   'usage.unban': '/unban NOM|PLATEFORME:ID — lever un bannissement (curateurs)',
   'usage.bans': '/bans — les fans bannis (curateurs)',
   'usage.fan': '/fan export|erase NOM|PLATEFORME:ID — les données d’un fan, ou l’effacer (responsables)',
+  // ---------------------------------------------------------------- confiance : résultats cachés, reçus
+  'status.line.hidden': '• « {category} » : {phase} · idées : {proposals} · bulletins : cachés jusqu’à la fin du vote',
+  'receipt.none': 'Tu n’as pas de bulletin ici, donc pas de reçu à te donner. Vote d’abord, puis redemande.',
+  'reply.receipt.header': 'Tes reçus de vote (toi seul les vois) :',
+  'reply.receipt.item': '« {category} » : {choice}\nReçu : {hash}',
+  'reply.receipt.revealed': 'Retrouve ton reçu dans le manifeste des résultats de « {category} » (empreinte des bulletins {digest}).',
+  'reply.receipt.pending': 'Après la révélation, retrouve ton reçu dans le manifeste des résultats : il prouve que ton bulletin a été compté tel quel.',
+  'usage.receipt': '/receipt [CATÉGORIE] — le reçu de ton bulletin, à retrouver dans le manifeste des résultats',
+  'discord.cmd.receipt': 'Le reçu de ton bulletin, à retrouver dans le manifeste des résultats',
+  'telegram.command.receipt': 'Le reçu de ton bulletin (envoyé en privé)',
+  'telegram.receipt.sent': 'Je t’ai envoyé ton reçu en message privé.',
+  'event.results.digest': 'Empreinte des bulletins (voir le manifeste des résultats) : {digest}',
 };
 
 /** Both catalogs, for tests and tools; render through `t` or `messageTokens`. */

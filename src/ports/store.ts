@@ -15,6 +15,7 @@ import type { Platform, Phase, RateLimit } from '../engine/model';
 import type { RefusalCode } from '../engine/codes';
 import type { Ballot, CategoryResults, CategoryState, Proposal } from '../engine/records';
 import type { CampaignEvent } from '../engine/events';
+import type { AuditEntry } from '../engine/audit';
 
 export interface Gate {
   readonly phase: Phase;
@@ -142,6 +143,19 @@ export interface CampaignStore {
   saveResults(campaignId: string, results: CategoryResults, events: readonly CampaignEvent[], replace: boolean): Promise<boolean>;
   getResults(campaignId: string, categoryId: string): Promise<CategoryResults | null>;
 
+  /**
+   * The campaign's secret that keys the pseudonymous fan hashes of the results manifest
+   * (engine/manifest.ts): created at random the first time it is asked for, then always the
+   * same; never shown to anyone. Rejects for a campaign that was not initialised.
+   */
+  campaignSecret(campaignId: string): Promise<string>;
+  /** One fan's raw ballot in a category, or null when they have none. */
+  getBallot(campaignId: string, categoryId: string, voterKey: string): Promise<Ballot | null>;
+  /** Appends an entry to the campaign's audit log; resolves once it is durable. */
+  appendAudit(campaignId: string, entry: AuditEntry): Promise<void>;
+  /** The campaign's audit log, oldest first. */
+  readAudit(campaignId: string): Promise<AuditEntry[]>;
+
   /** Ids of campaigns present in the store. */
   listCampaigns(): Promise<string[]>;
   close(): Promise<void>;
@@ -178,13 +192,24 @@ export interface CampaignStore {
    * - the fan's rate-limit windows are dropped. A ban is kept (the campaign's safeguard).
    * `categories` tells which categories' ballots count in the per-option tally.
    */
-  eraseFan(campaignId: string, fanKey: string, categories: readonly { id: string; tallied: boolean }[]): Promise<ErasureReport>;
+  eraseFan(campaignId: string, fanKey: string, categories: readonly ErasedCategory[]): Promise<ErasureReport>;
   /**
    * Retention: removes every fan identity of a revealed category — ballots move to anonymous
    * tombstone keys (choices and tally unchanged), likes lose their fans (counts kept),
    * proposals lose their author. Idempotent. Answers how many identities it removed.
    */
   purgeCategory(campaignId: string, categoryId: string): Promise<number>;
+}
+
+/**
+ * A category of a fan's erasure: whether its ballots are tallied incrementally, and `anon`,
+ * the voter key the fan's ballot takes there once revealed (`Engine.pseudonymFor`: it keeps
+ * the ballot's fan hash, so manifests and receipts still verify, and names nobody).
+ */
+export interface ErasedCategory {
+  readonly id: string;
+  readonly tallied: boolean;
+  readonly anon: string;
 }
 
 /** What a per-fan rate limit counts. */

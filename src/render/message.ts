@@ -183,7 +183,10 @@ function eventLines(event: CampaignEvent, campaign: CampaignSpec, locale: Locale
     case 'results':
       return event.winners.length === 0
         ? [fill(locale, 'event.results.none', { category })]
-        : [fill(locale, 'event.results', { category, ballots: event.ballots }), ...winnerLines(locale, event.winners)];
+        : [
+          fill(locale, 'event.results', { category, ballots: event.ballots }), ...winnerLines(locale, event.winners),
+          ...(event.ballotsDigest ? [fill(locale, 'event.results.digest', { digest: fan(event.ballotsDigest) })] : []),
+        ];
   }
 }
 
@@ -290,6 +293,20 @@ function successLines(result: Success, command: Command, campaign: CampaignSpec,
         ? [fill(locale, 'reply.forgetme', { title: campaign.title, ...counts })]
         : [fill(locale, 'reply.fan.erase', { fan: fan(result.fan), title: campaign.title, ...counts })];
     }
+    case 'receipt':
+      return [fill(locale, 'reply.receipt.header'), ...result.receipts.flatMap((r) => {
+        const category = categoryTitle(campaign, r.categoryId);
+        const ranked = findCategory(campaign, r.categoryId)?.vote.method === 'ranked';
+        const choice = joinParts(r.labels.map((label, i) => ranked
+          ? fill(locale, 'choice.ranked', { rank: i + 1, label: fan(label) })
+          : fill(locale, 'choice.label', { label: fan(label) })), ', ');
+        return [
+          fill(locale, 'reply.receipt.item', { category, choice, hash: fan(r.fanHash) }),
+          r.ballotsDigest === undefined
+            ? fill(locale, 'reply.receipt.pending')
+            : fill(locale, 'reply.receipt.revealed', { category, digest: fan(r.ballotsDigest) }),
+        ];
+      })];
   }
 }
 
@@ -363,12 +380,14 @@ function statusLines(status: StatusResult, locale: Locale): Line[] {
   const roles = status.roles.map((role) => t(locale, `name.role.${role}`)).join(', ');
   return [
     fill(locale, 'status.header', { title: status.title, roles }),
-    ...status.categories.map((c) => fill(locale, 'status.line', {
-      category: c.title,
-      phase: phaseTiming(locale, c.phase, c.paused, c.endsAt),
-      proposals: c.proposals,
-      ballots: c.ballots,
-    })),
+    ...status.categories.map((c) => (c.ballots === null
+      ? fill(locale, 'status.line.hidden', { category: c.title, phase: phaseTiming(locale, c.phase, c.paused, c.endsAt), proposals: c.proposals })
+      : fill(locale, 'status.line', {
+        category: c.title,
+        phase: phaseTiming(locale, c.phase, c.paused, c.endsAt),
+        proposals: c.proposals,
+        ballots: c.ballots,
+      }))),
     ...(status.refusals ? [refusalsLine(locale, status.refusals)] : []),
   ];
 }

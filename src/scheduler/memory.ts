@@ -29,6 +29,8 @@ export class MemoryPhaseScheduler implements PhaseScheduler {
   private readonly onError: (error: unknown, job: PhaseJob) => void;
   private readonly jobs = new Map<string, Entry>();
   private handler: JobHandler | null = null;
+  /** Handlers fired and not finished yet. */
+  private readonly running = new Set<Promise<void>>();
   private closed = false;
 
   constructor(options: MemoryPhaseSchedulerOptions) {
@@ -78,8 +80,15 @@ export class MemoryPhaseScheduler implements PhaseScheduler {
     this.jobs.delete(entry.job.id);
     const handler = this.handler!;
     const job = { ...entry.job };
-    Promise.resolve()
+    const running: Promise<void> = Promise.resolve()
       .then(() => handler(job))
-      .catch((error: unknown) => this.onError(error, job));
+      .catch((error: unknown) => this.onError(error, job))
+      .finally(() => this.running.delete(running));
+    this.running.add(running);
+  }
+
+  /** Resolves once no handler is running (handlers started meanwhile included). */
+  async idle(): Promise<void> {
+    while (this.running.size > 0) await Promise.all([...this.running]);
   }
 }

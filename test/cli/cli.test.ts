@@ -2,7 +2,7 @@
  * The command line as a newcomer runs it: the real binary in a child process.
  */
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readdirSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 
@@ -188,5 +188,57 @@ describe('the command line on Redis', () => {
     const r = cocreate(['results', 'danone-michalak'], { env: { REDIS_URL: 'redis://127.0.0.1:1' } });
     expect(r.code).toBe(1);
     expect(r.stderr).toMatch(/^cocreate: cannot connect to Redis at redis:\/\/127\.0\.0\.1:1/);
+  });
+});
+
+describe('cocreate results --format manifest, verify and audit', () => {
+  const file = CAMPAIGNS.find((f) => f.includes('crunch'))!;
+  let dataDir: string;
+  let manifestFile: string;
+
+  beforeAll(() => {
+    dataDir = mkdtempSync(join(tmpdir(), 'cocreate-verify-'));
+    expect(cocreate(['simulate', file, '--fans', '300', '--seed', 'verify'], { env: { COCREATE_DATA_DIR: dataDir } }).code).toBe(0);
+    const r = cocreate(['results', 'crunch-super-social-movie', '--format', 'manifest'], { env: { COCREATE_DATA_DIR: dataDir } });
+    expect(r.code).toBe(0);
+    manifestFile = join(dataDir, 'manifest.json');
+    writeFileSync(manifestFile, r.stdout);
+  });
+
+  it('verifies the manifest it wrote, category by category, and exits 0', () => {
+    const r = cocreate(['verify', manifestFile], { env: { COCREATE_DATA_DIR: dataDir } });
+    expect(r.stderr).toBe('');
+    expect(r.code).toBe(0);
+    expect(r.stdout.trim().split('\n')).toHaveLength(7);
+    for (const line of r.stdout.trim().split('\n')) expect(line).toMatch(/^[a-z-]+: \d+ ballots, ok$/);
+  });
+
+  it('exits 1 and says what differs when the manifest was edited', () => {
+    const manifest = JSON.parse(readFileSync(manifestFile, 'utf8')) as { categories: { tally: Record<string, number> }[] };
+    const tally = manifest.categories[0]!.tally;
+    const [first] = Object.keys(tally);
+    tally[first!] = tally[first!]! + 1;
+    const edited = join(dataDir, 'edited.json');
+    writeFileSync(edited, JSON.stringify(manifest));
+    const r = cocreate(['verify', edited], { env: { COCREATE_DATA_DIR: dataDir } });
+    expect(r.code).toBe(1);
+    expect(r.stdout).toMatch(/^cult-line: \d+ ballots, DIFFERS: tally differs/m);
+  });
+
+  it('refuses a file that is not a manifest with one clean line', () => {
+    const bad = join(dataDir, 'bad.json');
+    writeFileSync(bad, JSON.stringify({ format: 'something else' }));
+    const r = cocreate(['verify', bad], { env: { COCREATE_DATA_DIR: dataDir } });
+    expect(r.code).toBe(1);
+    expect(r.stderr).toMatch(/^cocreate: .*bad\.json is not a results manifest: format: /);
+    expect(r.stderr).not.toMatch(/at .*\.ts:\d+/);
+  });
+
+  it('prints the audit log of the curators\' and managers\' actions', () => {
+    const r = cocreate(['audit', 'crunch-super-social-movie'], { env: { COCREATE_DATA_DIR: dataDir } });
+    expect(r.code).toBe(0);
+    expect(r.stdout).toMatch(/^\S+Z {2}local:curator \("Curator"\) {2}shortlist\.add {2}cult-line #\w+ {2}\{"status":"active","shortlisted":false\} -> \{"status":"active","shortlisted":true\}$/m);
+    const json = JSON.parse(cocreate(['audit', 'crunch-super-social-movie', '--json'], { env: { COCREATE_DATA_DIR: dataDir } }).stdout) as { action: string }[];
+    expect(json.length).toBeGreaterThan(0);
   });
 });

@@ -53,7 +53,7 @@ describe('shipped campaigns', () => {
         { phase: 'vote', start: utc('2013-04-01T08:00:00Z'), end: utc('2013-04-15T08:00:00Z') },
       ]);
       expect(category.shortlist).toEqual({ by: 'curators', size: 5 });
-      expect(category.vote).toEqual({ method: 'single', allowChange: true });
+      expect(category.vote).toEqual({ method: 'single', allowChange: true, liveCounts: false });
       expect(category.reveal).toEqual({ winners: 1, tieBreak: 'earliest' });
     }
     expect(spec.channels.discord).toHaveLength(1);
@@ -72,7 +72,7 @@ describe('shipped campaigns', () => {
     const twoWeeks = 14 * 24 * 3600 * 1000;
     expect((cityWide?.phases[0]?.start ?? 0) - (neighbourhoods?.phases[0]?.start ?? 0)).toBe(twoWeeks);
     expect((cityWide?.revealAt ?? 0) - (neighbourhoods?.revealAt ?? 0)).toBe(twoWeeks);
-    expect(cityWide?.vote).toEqual({ method: 'approval', maxChoices: 3, allowChange: true });
+    expect(cityWide?.vote).toEqual({ method: 'approval', maxChoices: 3, allowChange: true, liveCounts: false });
     expect(cityWide?.reveal.winners).toBe(2);
   });
 

@@ -89,7 +89,7 @@ describe('campaign loader', () => {
 
   it('returns the parsed file with its defaults beside the spec', () => {
     const result = load(VALID);
-    expect(result.ok && result.file.vote).toEqual({ method: 'single', allowChange: true });
+    expect(result.ok && result.file.vote).toEqual({ method: 'single', allowChange: true, liveCounts: false });
     expect(result.ok && result.file.categories[0]?.id).toBe('one');
   });
 

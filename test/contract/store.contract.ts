@@ -937,6 +937,89 @@ export function describeStoreContract(name: string, factory: () => Promise<Store
         await store.saveResults(campaignId, full, [], false);
         expect(await store.getResults(campaignId, CAT)).toEqual(full);
       });
+
+      it('keeps the ballots digest and the seed fixed at reveal', async () => {
+        const sealed: CategoryResults = { ...results(2), ballotsDigest: 'ab'.repeat(32), seed: 'campaign/cult-line' };
+        await store.saveResults(campaignId, sealed, [], false);
+        expect(await store.getResults(campaignId, CAT)).toEqual(sealed);
+      });
+    });
+
+    // ---- trust: secret, single ballots, audit log ----------------------------------------
+
+    describe('campaign secret', () => {
+      it('creates a random secret once and answers it every time after', async () => {
+        await init();
+        const secret = await store.campaignSecret(campaignId);
+        expect(secret).toMatch(/^[0-9a-f]{64}$/);
+        expect(await store.campaignSecret(campaignId)).toBe(secret);
+      });
+
+      it('gives every campaign its own secret', async () => {
+        await init();
+        const first = await store.campaignSecret(campaignId);
+        campaignId = freshCampaignId();
+        await init();
+        expect(await store.campaignSecret(campaignId)).not.toBe(first);
+      });
+
+      it('answers one secret to concurrent first calls', async () => {
+        await init();
+        const secrets = await Promise.all(Array.from({ length: 10 }, () => store.campaignSecret(campaignId)));
+        expect(new Set(secrets).size).toBe(1);
+      });
+
+      it('rejects for a campaign that was never initialised', async () => {
+        await expect(store.campaignSecret(campaignId)).rejects.toThrow();
+      });
+    });
+
+    describe('getBallot', () => {
+      it('answers a fan\'s ballot, follows a change, and null for a fan without one', async () => {
+        const [a, b] = await openVote();
+        expect(await store.getBallot(campaignId, FIXED, 'telegram:zoe')).toBeNull();
+        ok(await vote('zoe', [a!], true));
+        expect(await store.getBallot(campaignId, FIXED, 'telegram:zoe')).toEqual({ voterKey: 'telegram:zoe', choice: [a] });
+        ok(await vote('zoe', [b!], true));
+        expect(await store.getBallot(campaignId, FIXED, 'telegram:zoe')).toEqual({ voterKey: 'telegram:zoe', choice: [b] });
+        expect(await store.getBallot(campaignId, FIXED2, 'telegram:zoe')).toBeNull();
+        expect(await store.getBallot(campaignId, 'nope', 'telegram:zoe')).toBeNull();
+      });
+
+      it('keeps the order of a ranked ballot', async () => {
+        const [a, b, c] = await openVote();
+        ok(await vote('ann', [c!, a!, b!], false, FIXED, false));
+        expect((await store.getBallot(campaignId, FIXED, 'telegram:ann'))?.choice).toEqual([c, a, b]);
+      });
+    });
+
+    describe('audit log', () => {
+      const entry = (action: string, n: number) => ({
+        at: T0 + n, actor: { platform: 'discord' as const, userId: `u${n}`, displayName: `Léa « ${n} »` },
+        action, categoryId: CAT, before: { phase: 'propose', paused: false }, after: { phase: 'vote', list: [1, 'x', null] },
+      });
+
+      it('appends entries and reads them back in order, as they were given', async () => {
+        await init();
+        expect(await store.readAudit(campaignId)).toEqual([]);
+        await store.appendAudit(campaignId, entry('advance', 1));
+        await store.appendAudit(campaignId, { at: T0 + 2, actor: { platform: 'system', userId: 'cli', displayName: 'cocreate' }, action: 'export' });
+        await store.appendAudit(campaignId, entry('pause', 3));
+        const log = await store.readAudit(campaignId);
+        expect(log.map((e) => e.action)).toEqual(['advance', 'export', 'pause']);
+        expect(log[0]).toEqual(entry('advance', 1));
+      });
+
+      it('keeps every one of many concurrent appends', async () => {
+        await init();
+        await Promise.all(Array.from({ length: 25 }, (_, i) => store.appendAudit(campaignId, entry('shortlist.add', i))));
+        expect((await store.readAudit(campaignId)).map((e) => e.at).sort((x, y) => x - y)).toEqual(Array.from({ length: 25 }, (_, i) => T0 + i));
+      });
+
+      it('refuses to append to an unknown campaign and reads it as empty', async () => {
+        await expect(store.appendAudit(campaignId, entry('advance', 1))).rejects.toThrow();
+        expect(await store.readAudit(campaignId)).toEqual([]);
+      });
     });
   });
 }

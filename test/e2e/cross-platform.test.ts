@@ -174,7 +174,8 @@ describe('one campaign on Discord and Telegram at once', () => {
     // A second ballot is refused on either platform.
     expect(await answered(discord.click(discordFans[2]!, ballotDiscord, `v:0:0:${ids.telegram}`))).toBe('You have already voted in this category, and votes cannot be changed here.');
     expect((await telegram.waitForAnswer(telegram.press(telegramFans[2]!, ballotTelegram, `v:0:0:${ids.telegram}`))).text).toBe('You have already voted in this category, and votes cannot be changed here.');
-    expect((await telegramSays(telegramFans[0]!, '/status')).text).toContain('ballots: 6');
+    // Counts stay hidden until the vote closes (the reveal below shows the 6 ballots).
+    expect((await telegramSays(telegramFans[0]!, '/status')).text).toContain('ballots: hidden until the vote closes');
   });
 
   it('reveals the same winner with the same counts, ballots from both included, on both platforms', async () => {

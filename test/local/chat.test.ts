@@ -92,6 +92,8 @@ describe('LocalChat', () => {
       ['/extend cult-line PT2H', { ...c, type: 'extend', categoryId: 'cult-line', by: 'PT2H' }],
       ['/tie cult-line 7', { ...c, type: 'break-tie', categoryId: 'cult-line', proposalId: '7' }],
       ['/results', { ...c, type: 'results' }],
+      ['/receipt', { ...c, type: 'receipt' }],
+      ['/receipt cult-line', { ...c, type: 'receipt', categoryId: 'cult-line' }],
     ];
     const s = await session(expected.map(([line]) => line));
     expect(commandsOf(s)).toEqual(expected.map(([, command]) => command));

@@ -58,4 +58,21 @@ describe('MemoryPhaseScheduler', () => {
     await scheduler.close();
     expect(await scheduler.pending()).toEqual([job(T0 + 10)]);
   });
+
+  it('tells when the handlers it fired have finished, slow ones included', async () => {
+    const clock = new VirtualClock(T0);
+    const scheduler = new MemoryPhaseScheduler({ clock });
+    const done: number[] = [];
+    await scheduler.start(async (j) => {
+      await new Promise((resolve) => setTimeout(resolve, 30));
+      done.push(j.at);
+    });
+    await scheduler.idle();
+    await scheduler.schedule(job(T0 + 10));
+    await clock.runUntil(T0 + 20);
+    expect(done).toEqual([]);
+    await scheduler.idle();
+    expect(done).toEqual([T0 + 10]);
+    await scheduler.close();
+  });
 });

@@ -118,13 +118,17 @@ describe('cocreate run in operation', () => {
 
       const second = startCocreate(file, dir, env);
       try {
-        await until(() => (delivered() >= expected ? true : undefined), `all ${expected} ballots delivered`, 40_000);
+        // Every category's ballot in every chat (other announcements, such as a reminder, may come too).
+        const complete = () => groups.every((g) => new Set(fake.messagesIn(g).map((m) => /Category \d+/.exec(m.text)?.[0]).filter(Boolean)).size === spec.categories.length);
+        await until(() => (complete() ? true : undefined), `all ${expected} ballots delivered`, 40_000);
       } finally {
         expect(await second.stop(15_000)).toBe(0);
       }
       for (const g of groups) {
         const titles = fake.messagesIn(g).map((m) => /Category \d+/.exec(m.text)?.[0]);
         expect(new Set(titles).size).toBe(spec.categories.length);
+        const texts = fake.messagesIn(g).map((m) => m.text);
+        expect(new Set(texts).size).toBe(texts.length); // nothing delivered twice
       }
     } finally {
       await deleteByPrefix(redis, prefix);

@@ -1,11 +1,13 @@
 import { refuse, type Refusal, type RefusalCode } from '../../engine/codes';
 import type { CampaignEvent, ListedProposal } from '../../engine/events';
+import type { AuditEntry } from '../../engine/audit';
+import { randomBytes } from 'node:crypto';
 import type { Ballot, CategoryResults, CategoryState, Proposal, ProposalStatus } from '../../engine/records';
 import { normalizeForDuplicate } from '../../engine/text';
 import type { Outbox } from '../../ports/outbox';
 import type { RateLimit } from '../../engine/model';
 import type {
-  Ban, BanEntry, CampaignStore, ErasureReport, FanRecords, Gate, NewProposal, RateKind, RateResult, ShortlistSeed, StoreResult,
+  Ban, BanEntry, CampaignStore, ErasedCategory, ErasureReport, FanRecords, Gate, NewProposal, RateKind, RateResult, ShortlistSeed, StoreResult,
   TimingRequest, TransitionRequest,
 } from '../../ports/store';
 
@@ -28,6 +30,10 @@ export interface CampaignSnapshot {
   readonly bans?: readonly BanEntry[];
   readonly refusals?: Readonly<Record<string, number>>;
   readonly erased?: number;
+  /** The secret of the manifest's fan hashes (absent in states saved before it existed). */
+  readonly secret?: string;
+  /** The audit log, oldest first (absent in states saved before it existed). */
+  readonly audit?: readonly AuditEntry[];
 }
 
 export interface CategorySnapshot {
@@ -69,6 +75,8 @@ interface CampaignData {
   readonly rates: Map<string, number[]>;
   /** Tombstones handed out so far (`erased:<n>`). */
   erased: number;
+  secret?: string;
+  readonly audit: AuditEntry[];
 }
 
 /** A category that passed the gate. */
@@ -310,6 +318,28 @@ export class MemoryCampaignStore implements CampaignStore {
     return results ? structuredClone(results) : null;
   }
 
+  async campaignSecret(campaignId: string): Promise<string> {
+    const campaign = this.campaigns.get(campaignId);
+    if (!campaign) throw new Error(`campaignSecret: unknown campaign ${campaignId}`);
+    campaign.secret ??= randomBytes(32).toString('hex');
+    return campaign.secret;
+  }
+
+  async getBallot(campaignId: string, categoryId: string, voterKey: string): Promise<Ballot | null> {
+    const ballot = this.category(campaignId, categoryId)?.ballots.get(voterKey);
+    return ballot ? copyBallot(ballot) : null;
+  }
+
+  async appendAudit(campaignId: string, entry: AuditEntry): Promise<void> {
+    const campaign = this.campaigns.get(campaignId);
+    if (!campaign) throw new Error(`appendAudit: unknown campaign ${campaignId}`);
+    campaign.audit.push(structuredClone(entry));
+  }
+
+  async readAudit(campaignId: string): Promise<AuditEntry[]> {
+    return structuredClone(this.campaigns.get(campaignId)?.audit ?? []);
+  }
+
   async listCampaigns(): Promise<string[]> {
     return [...this.campaigns.keys()];
   }
@@ -334,6 +364,8 @@ export class MemoryCampaignStore implements CampaignStore {
       bans: [...campaign.bans].map(([fanKey, ban]) => ({ fanKey, ...ban })),
       refusals: Object.fromEntries(campaign.refusals),
       erased: campaign.erased,
+      ...(campaign.secret === undefined ? {} : { secret: campaign.secret }),
+      audit: campaign.audit,
     };
     return structuredClone(snapshot);
   }
@@ -357,6 +389,8 @@ export class MemoryCampaignStore implements CampaignStore {
     for (const { fanKey, ...ban } of saved.bans ?? []) campaign.bans.set(fanKey, ban);
     for (const [code, n] of Object.entries(saved.refusals ?? {})) campaign.refusals.set(code, n);
     campaign.erased = saved.erased ?? 0;
+    if (saved.secret !== undefined) campaign.secret = saved.secret;
+    campaign.audit.push(...(saved.audit ?? []));
     this.campaigns.set(campaignId, campaign);
   }
 
@@ -418,17 +452,19 @@ export class MemoryCampaignStore implements CampaignStore {
     return { proposals, likes, ballots };
   }
 
-  async eraseFan(campaignId: string, fanKey: string, categories: readonly { id: string; tallied: boolean }[]): Promise<ErasureReport> {
+  async eraseFan(campaignId: string, fanKey: string, categories: readonly ErasedCategory[]): Promise<ErasureReport> {
     const report = { ballotsWithdrawn: 0, ballotsAnonymized: 0, likesWithdrawn: 0, likesAnonymized: 0, proposalsAnonymized: [] as string[] };
     const campaign = this.campaigns.get(campaignId);
     if (!campaign) return report;
     const tallied = new Map(categories.map((c) => [c.id, c.tallied]));
+    const anon = new Map(categories.map((c) => [c.id, c.anon]));
     for (const [categoryId, category] of campaign.categories) {
       const ballot = category.ballots.get(fanKey);
       if (ballot) {
         category.ballots.delete(fanKey);
         if (category.state.phase === 'reveal') {
-          category.ballots.set(`erased:${++campaign.erased}`, { voterKey: `erased:${campaign.erased}`, choice: ballot.choice });
+          const key = anon.get(categoryId) ?? `erased:${++campaign.erased}`;
+          category.ballots.set(key, { voterKey: key, choice: ballot.choice });
           report.ballotsAnonymized++;
         } else {
           if (tallied.get(categoryId) ?? true) count(category.tally, ballot.choice, -1);
@@ -547,7 +583,7 @@ export class MemoryCampaignStore implements CampaignStore {
 function newCampaign(): CampaignData {
   return {
     categories: new Map(), proposals: new Map(), likes: new Map(), results: new Map(), seq: 0,
-    bans: new Map(), refusals: new Map(), rates: new Map(), erased: 0,
+    bans: new Map(), refusals: new Map(), rates: new Map(), erased: 0, audit: [],
   };
 }
 

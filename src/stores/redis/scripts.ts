@@ -36,7 +36,9 @@ export type ScriptName =
   | 'rateLimit'
   | 'eraseFan'
   | 'purgeBallots'
-  | 'purgeAuthors';
+  | 'purgeAuthors'
+  | 'ensureSecret'
+  | 'appendAudit';
 
 export interface LuaScript {
   readonly name: ScriptName;

@@ -2,13 +2,14 @@ import type { ChainableCommander, Cluster, Redis } from 'ioredis';
 import { refuse, type Refusal } from '../../engine/codes';
 import type { CampaignEvent } from '../../engine/events';
 import type { Platform } from '../../engine/model';
+import type { AuditEntry } from '../../engine/audit';
+import { randomBytes } from 'node:crypto';
 import type { Ballot, CategoryResults, CategoryState, Proposal, ProposalStatus } from '../../engine/records';
 import { normalizeForDuplicate } from '../../engine/text';
-import { randomBytes } from 'node:crypto';
 import type { RefusalCode } from '../../engine/codes';
 import type { RateLimit } from '../../engine/model';
 import type {
-  Ban, BanEntry, CampaignStore, ErasureReport, FanRecords, Gate, NewProposal, RateKind, RateResult, StoreResult, TimingRequest,
+  Ban, BanEntry, CampaignStore, ErasedCategory, ErasureReport, FanRecords, Gate, NewProposal, RateKind, RateResult, StoreResult, TimingRequest,
   TransitionRequest,
 } from '../../ports/store';
 import { ScriptCode, refusalOf } from './codes';
@@ -71,6 +72,8 @@ export function campaignsKey(prefix: string = DEFAULT_PREFIX): string {
  *   bans                 hash    fanKey -> Ban JSON (issue 7)
  *   refusals             hash    refusal code -> count (issue 7)
  *   rate:<kind>:<fan>    zset    a fan's actions in the sliding window: nonce -> time (issue 7)
+ *   secret               string  the key of the manifest's fan hashes (ensure-secret-2.lua)
+ *   audit                list    audit entries as JSON, oldest first
  */
 class StoreKeys extends CampaignKeys {
   get meta(): string { return this.key('meta'); }
@@ -79,6 +82,8 @@ class StoreKeys extends CampaignKeys {
   get bans(): string { return this.key('bans'); }
   get refusals(): string { return this.key('refusals'); }
   rate(kind: RateKind, fanKey: string): string { return this.key('rate', kind, fanKey); }
+  get secret(): string { return this.key('secret'); }
+  get audit(): string { return this.key('audit'); }
   cat(categoryId: string, name: 'state' | 'shortlist' | 'rank' | 'review' | 'proposals' | 'authors' | 'texts' | 'tally'): string {
     return this.key('cat', categoryId, name);
   }
@@ -285,6 +290,28 @@ export class RedisCampaignStore implements CampaignStore {
     return json === null ? null : (JSON.parse(json) as CategoryResults);
   }
 
+  async campaignSecret(campaignId: string): Promise<string> {
+    const k = this.keys(campaignId);
+    const [code, secret] = await this.run('ensureSecret', [k.meta, k.secret], [randomBytes(32).toString('hex')]);
+    if (code === ScriptCode.CampaignUnknown) throw new Error(`campaignSecret: unknown campaign ${campaignId}`);
+    return String(secret);
+  }
+
+  async getBallot(campaignId: string, categoryId: string, voterKey: string): Promise<Ballot | null> {
+    const choice = await this.redis.hget(this.keys(campaignId).ballotPrefix(categoryId) + ballotBucket(voterKey), voterKey);
+    return choice === null ? null : { voterKey, choice: choice === '' ? [] : choice.split(',') };
+  }
+
+  async appendAudit(campaignId: string, entry: AuditEntry): Promise<void> {
+    const k = this.keys(campaignId);
+    const [code] = await this.run('appendAudit', [k.meta, k.audit], [JSON.stringify(entry)]);
+    if (code === ScriptCode.CampaignUnknown) throw new Error(`appendAudit: unknown campaign ${campaignId}`);
+  }
+
+  async readAudit(campaignId: string): Promise<AuditEntry[]> {
+    return (await this.redis.lrange(this.keys(campaignId).audit, 0, -1)).map((json) => JSON.parse(json) as AuditEntry);
+  }
+
   async listCampaigns(): Promise<string[]> {
     return this.redis.smembers(this.registryKey);
   }
@@ -362,10 +389,10 @@ export class RedisCampaignStore implements CampaignStore {
     return { proposals, likes, ballots };
   }
 
-  async eraseFan(campaignId: string, fanKey: string, categories: readonly { id: string; tallied: boolean }[]): Promise<ErasureReport> {
+  async eraseFan(campaignId: string, fanKey: string, categories: readonly ErasedCategory[]): Promise<ErasureReport> {
     const k = this.keys(campaignId);
     const [, withdrawn, anonymized, likesWithdrawn, likesAnonymized, ...ids] = await this.run(
-      'eraseFan', [k.meta, k.base], [fanKey, ballotBucket(fanKey), ...categories.flatMap((c) => [c.id, c.tallied ? '1' : '0'])],
+      'eraseFan', [k.meta, k.base], [fanKey, ballotBucket(fanKey), ...categories.flatMap((c) => [c.id, c.tallied ? '1' : '0', c.anon])],
     );
     return {
       ballotsWithdrawn: Number(withdrawn), ballotsAnonymized: Number(anonymized),

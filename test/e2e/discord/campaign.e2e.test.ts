@@ -133,7 +133,7 @@ beforeAll(async () => {
   writeFileSync(file, CAMPAIGN);
 
   const registered = await promisify(execFile)(process.execPath, [BIN, 'discord', 'register-commands', '--guild', GUILD], { cwd: dir, env: env() });
-  expect(registered.stdout).toMatch(/registered 8 slash commands on server/);
+  expect(registered.stdout).toMatch(/registered 9 slash commands on server/);
 
   startedAt = Date.now();
   child = spawn(process.execPath, [BIN, 'run', '--from-now', file], { cwd: dir, env: env(), stdio: ['ignore', 'pipe', 'pipe'] });
@@ -166,7 +166,7 @@ describe('a Crunch-like campaign on Discord, end to end', () => {
     expect(put?.status).toBe(200);
     const names = (put?.body as { name: string; name_localizations: Record<string, string> }[]).map((c) => `${c.name}/${c.name_localizations.fr}`);
     expect(names).toEqual(['propose/proposer', 'proposals/mes-idees', 'status/statut', 'shortlist/preselection', 'campaign/campagne',
-      'mydata/mes-donnees', 'forgetme/oublie-moi', 'moderate/moderer']);
+      'mydata/mes-donnees', 'forgetme/oublie-moi', 'moderate/moderer', 'receipt/recu']);
   });
 
   it('identifies with the Guilds intent only and announces the open categories', async () => {
@@ -308,6 +308,14 @@ describe('a Crunch-like campaign on Discord, end to end', () => {
     const villain = ballotOf(2)!;
     const [p, q] = [proposals['super-villain'][0]!.id, proposals['super-villain'][1]!.id];
     expect(await answered(fake.click(fans[8]!, villain, 's:0:2:0', [p, q]))).toMatch(/^Ton vote dans « Le super méchant » est pris en compte/);
+  });
+
+  it('answers /receipt privately (ephemeral) with the fan\'s ballot and its hash', async () => {
+    const record = fake.slash(fans[7]!, 'receipt', { category: 'final-location' });
+    const text = await answered(record);
+    expect(record.callbacks[0]).toMatchObject({ type: 5, data: { flags: 64 } });
+    expect(text).toMatch(/^Tes reçus de vote \(toi seul les vois\) :\n« Le lieu du final » : « .+ »\nReçu : [0-9a-f]{64}\n/);
+    expect(await answered(fake.slash(evilFan, 'receipt', { category: 'final-location' }))).toMatch(/^Tu n’as pas de bulletin ici/);
   });
 
   it('reveals the winners with their authors credited, on the campaign channel', async () => {

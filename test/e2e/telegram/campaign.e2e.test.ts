@@ -3,7 +3,8 @@
  * environment variables only) against the local fake Bot API. Every assertion is on what the
  * fake recorded, i.e. on what Telegram users would have seen.
  */
-import { readFileSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parse } from 'csv-parse/sync';
 import { PNG } from 'pngjs';
@@ -42,6 +43,10 @@ let fake: FakeBotApi;
 let bot: CocreateProcess;
 let dataDir: string;
 let group: FakeChat;
+/** Alice's receipts (fan hashes), to find in the manifest after the reveal. */
+let receipts: string[] = [];
+/** The digest the bot announced in the group at the reveal of “The cult line”. */
+let announcedDigest = '';
 let alice: FakeUser, bob: FakeUser, carol: FakeUser, dave: FakeUser, norman: FakeUser, mia: FakeUser;
 const started = Date.now();
 
@@ -87,6 +92,7 @@ beforeAll(async () => {
   mia = fake.user(2003, 'Mia');
   group = fake.group(GROUP, 'Fans');
   fake.privateChat(mia);
+  fake.privateChat(alice);
   const written = writeCampaign(campaign);
   dataDir = join(written.dir, 'data');
   bot = startCocreate(written.file, written.dir, {
@@ -112,7 +118,7 @@ describe('cocreate on Telegram, end to end', () => {
     const en = commands.find((c) => c.params.language_code === 'en')!.params.commands as { command: string; description: string }[];
     const fr = commands.find((c) => c.params.language_code === 'fr')!.params.commands as { command: string; description: string }[];
     expect(en.map((c) => c.command)).toEqual(['propose', 'mine', 'status', 'shortlist', 'advance', 'pause', 'resume', 'extend', 'reveal', 'export', 'help',
-      'mydata', 'forgetme', 'ban', 'unban', 'bans', 'fan']);
+      'mydata', 'forgetme', 'ban', 'unban', 'bans', 'fan', 'receipt']);
     expect(fr.find((c) => c.command === 'propose')!.description).toBe('Proposer une idée');
     expect(fake.calls.filter((c) => c.method === 'getMe' || c.method === 'deleteWebhook').map((c) => c.method)).toEqual(['getMe', 'deleteWebhook']);
   });
@@ -219,18 +225,35 @@ describe('cocreate on Telegram, end to end', () => {
     const presses = fake.calls.filter((c) => c.method === 'answerCallbackQuery');
     expect(presses.every((c) => c.ok)).toBe(true);
     expect(fake.answers.size).toBe(presses.length);
+    // Results are hidden until the vote closes: no count in the status.
     const status = await say(dave, '/status');
     expect(status.text).toContain('“The cult line”: vote until');
-    expect(status.text).toContain('ballots: 3');
+    expect(status.text).toContain('ballots: hidden until the vote closes');
+    expect(status.text).not.toMatch(/ballots: \d/);
+  });
+
+  it('sends a fan the receipt of their ballot privately, never in the group', async () => {
+    expect((await say(alice, '/receipt')).text).toBe('I sent you your receipt in a private chat.');
+    const dm = await fake.waitForMessage(fake.privateChat(alice), (m) => m.text.includes('Receipt:'));
+    expect(dm.text).toContain('“The cult line”: “I am your father”');
+    expect(dm.text).toContain('“The villain”: “Doctor Evil”, “The tax office”');
+    const hashes = dm.text.match(/[0-9a-f]{64}/g) ?? [];
+    expect(hashes).toHaveLength(2);
+    receipts = hashes;
+    for (const hash of hashes) expect(fake.messagesIn(group).some((m) => m.text.includes(hash))).toBe(false);
+    // A fan without a ballot is told so; one the bot cannot write to privately is told how to fix it.
+    expect((await say(dave, '/receipt')).text).toBe('You have no ballot here, so there is no receipt to give. Vote first, then ask again.');
+    expect((await say(carol, '/receipt')).text).toBe('I cannot write to you privately: open a chat with me, press Start, then try again.');
   });
 
   it('reveals the winners with their authors credited, and exports to a manager privately', async () => {
     expect((await say(bob, '/reveal')).text).toBe('You are not allowed to do that here: it is reserved for the campaign’s curators or managers.');
     await say(mia, '/reveal');
     const results = await fake.waitForMessage(group, (m) => m.text.startsWith('The results for “The cult line” are in!'));
-    expect(results.text).toBe('The results for “The cult line” are in! Ballots: 3\n🏆 #1 · I am your father — Alice — votes: 2');
+    expect(results.text).toMatch(/^The results for “The cult line” are in! Ballots: 3\n🏆 #1 · I am your father — Alice — votes: 2\nBallots digest \(see the results manifest\): [0-9a-f]{64}$/);
+    announcedDigest = results.text.slice(-64);
     const villain = await fake.waitForMessage(group, (m) => m.text.startsWith('The results for “The villain” are in!'));
-    expect(villain.text).toBe('The results for “The villain” are in! Ballots: 2\n🏆 #5 · The tax office — Carol — votes: 2');
+    expect(villain.text).toMatch(/^The results for “The villain” are in! Ballots: 2\n🏆 #5 · The tax office — Carol — votes: 2\nBallots digest/);
     // The results picture follows as a photo (multipart upload), the winner's bar in the campaign's winner colour.
     const photo = await fake.waitForMessage(group, (m) => m.photo?.filename === 'tg-e2e-cult-line.png');
     expect(photo.text).toBe('Results — The cult line');
@@ -254,7 +277,8 @@ describe('cocreate on Telegram, end to end', () => {
   });
 
   it('never sent a message Telegram would refuse, and stops cleanly, saving the campaign', async () => {
-    const refused = fake.calls.filter((c) => !c.ok && c.error_code !== 429);
+    // Carol's receipt could not be sent by DM (she never opened a chat with the bot): expected.
+    const refused = fake.calls.filter((c) => !c.ok && c.error_code !== 429 && !(c.method === 'sendMessage' && String(c.params.chat_id) === String(carol.id)));
     expect(refused).toEqual([]);
     // Long polling held open: every poll waits up to 50 s, and a whole campaign took a few of
     // them (one per batch of updates), not a busy loop.
@@ -267,5 +291,25 @@ describe('cocreate on Telegram, end to end', () => {
     expect(JSON.stringify(saved)).toContain('I am your father');
     expect(bot.log()).not.toMatch(/unexpected error|Unhandled error/);
     expect(Date.now() - started).toBeLessThan(60_000);
+  });
+
+  it('publishes a manifest that lists the fan\'s receipts and verifies, and an audit log of the managers\' actions', () => {
+    const cli = (...args: string[]) => execFileSync(process.execPath, [join(__dirname, '../../../bin/cocreate.js'), ...args], {
+      env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? dataDir, COCREATE_DATA_DIR: dataDir }, encoding: 'utf8',
+    });
+    const manifestFile = join(dataDir, 'manifest.json');
+    writeFileSync(manifestFile, cli('results', 'tg-e2e', '--format', 'manifest'));
+    const manifest = JSON.parse(readFileSync(manifestFile, 'utf8')) as { categories: { id: string; ballotList: [string, string[]][] }[] };
+    const listed = manifest.categories.flatMap((c) => c.ballotList.map(([hash]) => hash));
+    expect(receipts).toHaveLength(2);
+    for (const hash of receipts) expect(listed).toContain(hash);
+    expect(manifest.categories.find((c) => c.id === 'cult-line')!.ballotList).toContainEqual([receipts[0], ['1']]);
+    // The manifest is the one announced in the group at the reveal.
+    expect((manifest.categories.find((c) => c.id === 'cult-line') as unknown as { ballotsDigest: string }).ballotsDigest).toBe(announcedDigest);
+    expect(cli('verify', manifestFile)).toBe('cult-line: 3 ballots, ok\nvillain: 2 ballots, ok\n');
+    const audit = cli('audit', 'tg-e2e');
+    expect(audit).toMatch(/telegram:2003 \("Mia"\)  advance  cult-line  \{"phase":"propose"/);
+    expect(audit).toMatch(/telegram:2003 \("Mia"\)  export$/m);
+    expect(audit).toMatch(/telegram:2002 \("Norman"\)  shortlist\.add  villain #4  \{"status":"active","shortlisted":false\} -> \{"status":"active","shortlisted":true\}/);
   });
 });

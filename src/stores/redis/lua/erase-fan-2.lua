@@ -3,19 +3,21 @@
   that every tally still equals its recount (see CampaignStore.eraseFan):
   - a ballot in a category not yet revealed is withdrawn: it leaves the tally (when tallied)
     and the ballots counter; the fan may vote again, with one ballot;
-  - a ballot in a revealed category moves to an anonymous tombstone field `erased:<n>` of the
-    same bucket: choice, tally and counter unchanged;
+  - a ballot in a revealed category moves to the anonymous field given for that category
+    (`anon:<fan hash>`, which keeps the ballot's hash in the results manifest) of the same
+    bucket: choice, tally and counter unchanged;
   - a like on a live proposal of a category in `propose` is withdrawn (count and ranking
     decremented); any other like keeps its count and loses its fan;
   - the fan's proposals keep their text and lose authorKey, authorName and platform;
   - the fan's rate-limit windows are deleted.
 
   Input:
-    KEYS[1] meta hash (field `erased`: the last tombstone number)
+    KEYS[1] meta hash (unused since tombstones became `anon:<hash>`; kept for the key layout)
     KEYS[2] the campaign's key base `<prefix>{<campaignId>}:`
 
     ARGV[1] fanKey   ARGV[2] the fan's ballot bucket number
-    ARGV[3..] pairs: categoryId, tallied '1'|'0' (every category of the campaign)
+    ARGV[3..] triples: categoryId, tallied '1'|'0', the anonymous voter key of the fan's ballot
+              there (every category of the campaign)
 
   Output:
     { Code.Ok, ballotsWithdrawn, ballotsAnonymized, likesWithdrawn, likesAnonymized, proposal id... }
@@ -26,8 +28,8 @@
 local fan, base = ARGV[1], KEYS[2]
 local withdrawn, anonymized, likesWithdrawn, likesAnonymized = 0, 0, 0, 0
 local proposals = {}
-for i = 3, #ARGV - 1, 2 do
-  local categoryId, tallied = ARGV[i], ARGV[i + 1]
+for i = 3, #ARGV - 2, 3 do
+  local categoryId, tallied, anon = ARGV[i], ARGV[i + 1], ARGV[i + 2]
   local state = catKey(base, categoryId, 'state')
   local phase = redis.call('HGET', state, 'phase')
   if phase then
@@ -36,8 +38,7 @@ for i = 3, #ARGV - 1, 2 do
     if choice then
       redis.call('HDEL', bucket, fan)
       if phase == 'reveal' then
-        local n = redis.call('HINCRBY', KEYS[1], 'erased', 1)
-        redis.call('HSET', bucket, 'erased:' .. n, choice)
+        redis.call('HSET', bucket, anon, choice)
         anonymized = anonymized + 1
       else
         if tallied == '1' then
