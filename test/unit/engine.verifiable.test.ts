@@ -125,6 +125,26 @@ describe('verifiable results', () => {
     expect((await h.engine.verifyManifest(manifest)).ok).toBe(true);
   });
 
+  it('still verifies, with every other receipt in it, after a voter erases themselves (/forgetme)', async () => {
+    const { h, ids } = await voting();
+    for (const [who, pick] of [['ann', 0], ['bob', 1], ['cid', 1]] as const) ok(await h.run(fan(who), { type: 'vote', categoryId: 'flavour', choice: [ids[pick]!] }));
+    await reveal(h);
+    const before = await h.engine.manifest(h.spec.id, { ballots: true });
+    const erased = ok(await h.run(fan('bob'), { type: 'forgetme' }));
+    expect(erased.report.ballotsAnonymized).toBe(1);
+    // the published manifest still verifies against the store, and a fresh one is identical
+    expect((await h.engine.verifyManifest(before)).ok).toBe(true);
+    const after = await h.engine.manifest(h.spec.id, { ballots: true });
+    expect(after.categories).toEqual(before.categories);
+    expect(JSON.stringify(after)).not.toContain('local:bob');
+    expect((await h.engine.recount(h.spec.id)).agrees).toBe(true);
+    // bob's receipt is gone (nothing names him), ann's is still found in the manifest
+    const bob = await h.run(fan('bob'), { type: 'receipt' });
+    expect(bob.ok ? bob.type : bob.code).toBe('receipt.none');
+    const ann = ok(await h.run(fan('ann'), { type: 'receipt' }));
+    expect(after.categories[0]!.ballotList!.map(([hash]) => hash)).toContain(ann.receipts[0]!.fanHash);
+  });
+
   it('reports a manifest whose tally, winners, digest, ballot list or rule was edited', async () => {
     const { h, ids } = await voting();
     for (const [who, pick] of [['ann', 0], ['bob', 1], ['cid', 1]] as const) ok(await h.run(fan(who), { type: 'vote', categoryId: 'flavour', choice: [ids[pick]!] }));
