@@ -207,7 +207,7 @@ async function run(rest: readonly string[]): Promise<number> {
   const stop = (why: string) => (stopping ??= (async () => {
     lifecycle({ reason: why }, 'stopping: no new commands, draining the outbox');
     await gate.close();
-    const drained = await Promise.race([runtime.outbox.idle().then(() => true), sleep(config.drainMs).then(() => false)]);
+    const drained = await Promise.race([runtime.engine.idle().then(() => runtime.outbox.idle()).then(() => true), sleep(config.drainMs).then(() => false)]);
     lifecycle({ drained }, drained ? 'outbox drained' : `outbox not drained after ${config.drainMs} ms: the rest stays queued${redisUrl ? ' in Redis for the next start' : ' and is lost (embedded store)'}`);
     await Promise.allSettled(platforms.map((p) => p.stop()));
     if (embedded) for (const spec of specs) await saveState(embedded.store, spec, statePath(spec.id, config.dataDir));

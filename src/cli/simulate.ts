@@ -92,6 +92,7 @@ export async function simulate(campaign: CampaignSpec, options: SimulationOption
 async function settle(runtime: Runtime): Promise<void> {
   await new Promise((resolve) => setImmediate(resolve));
   await schedulerIdle(runtime);
+  await runtime.engine.idle(); // the seals of revealed categories (their ballots digests)
   await runtime.outbox.idle();
 }
 

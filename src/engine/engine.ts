@@ -73,6 +73,8 @@ export class Engine {
   private readonly banCache = new Map<string, { readonly at: number; readonly bans: ReadonlyMap<string, BanEntry> }>();
   /** Shortlists of categories whose vote is open: frozen from then on, so safe to keep. */
   private readonly frozenShortlists = new Map<string, ReadonlyMap<string, Proposal>>();
+  /** Seals under way (see `sealLater`). */
+  private readonly sealing = new Set<Promise<void>>();
 
   constructor(private readonly deps: EngineDeps) {
     this.campaigns = new Map(deps.campaigns.map((c) => [c.id, c]));
@@ -878,10 +880,45 @@ export class Engine {
   /** Counts and publishes a revealed category's results, once (a second call keeps the first). */
   private async ensureResults(campaign: CampaignSpec, category: CategorySpec): Promise<void> {
     const saved = await this.deps.store.getResults(campaign.id, category.id);
-    if (saved) return this.scheduleRetention(campaign, category, saved.revealedAt);
+    if (saved) {
+      if (saved.ballotsDigest === undefined) this.sealLater(campaign, category);
+      return this.scheduleRetention(campaign, category, saved.revealedAt);
+    }
     const { results, options } = await this.count(campaign, category, []);
     await this.deps.store.saveResults(campaign.id, results, [this.resultsEvent(campaign, category, results, options, 0)], false);
+    this.sealLater(campaign, category);
     await this.scheduleRetention(campaign, category, results.revealedAt);
+  }
+
+  /**
+   * Seals a revealed category off the reveal's critical path: hashes its ballots (frozen since
+   * the vote closed; an erasure keeps each hash), keeps the digest with the results and
+   * publishes it. The reveal itself reads only the tally (milliseconds at a million ballots);
+   * this scan takes seconds there. Until it is done — or if the process stops first; the next
+   * start seals again — a manifest computes the digest on demand. Two processes sealing at once
+   * store the same digest and publish one event (its id is fixed).
+   */
+  private sealLater(campaign: CampaignSpec, category: CategorySpec): void {
+    const sealing = this.seal(campaign, category).catch((error: unknown) => this.deps.onError?.(error, `seal ${campaign.id}/${category.id}`));
+    this.sealing.add(sealing);
+    void sealing.finally(() => this.sealing.delete(sealing));
+  }
+
+  private async seal(campaign: CampaignSpec, category: CategorySpec): Promise<void> {
+    const { store } = this.deps;
+    const secret = await store.campaignSecret(campaign.id);
+    const hashed: HashedBallot[] = [];
+    for await (const batch of store.scanBallots(campaign.id, category.id)) hashed.push(...hashedBallots(secret, category.id, batch));
+    const digest = ballotsDigest(sortHashed(hashed));
+    const latest = await store.getResults(campaign.id, category.id);
+    if (!latest || latest.ballotsDigest !== undefined) return;
+    const event = this.event(campaign, category, 'sealed', { kind: 'results.sealed', ballotsDigest: digest, ballots: hashed.length });
+    await store.saveResults(campaign.id, { ...latest, ballotsDigest: digest }, [event], true);
+  }
+
+  /** Resolves once every seal under way (see `sealLater`) has finished. */
+  async idle(): Promise<void> {
+    while (this.sealing.size > 0) await Promise.allSettled([...this.sealing]);
   }
 
   /** With a `retention`, the purge of the category's raw fan data, that long after its reveal. */
@@ -1039,17 +1076,10 @@ export class Engine {
     let tally: Record<string, number>;
     let ballots: number;
     let rounds: Record<string, number>[] | undefined;
-    // Every ballot is read once at reveal, for the manifest's digest (and the ranked count);
-    // only ranked ballots are kept whole.
-    const secret = await store.campaignSecret(campaign.id);
-    const all: Ballot[] = [];
-    const hashed: HashedBallot[] = [];
-    for await (const batch of store.scanBallots(campaign.id, category.id)) {
-      hashed.push(...hashedBallots(secret, category.id, batch));
-      if (category.vote.method === 'ranked') all.push(...batch);
-    }
-    const digest = ballotsDigest(sortHashed(hashed));
     if (category.vote.method === 'ranked') {
+      // Ranked ballots are counted from the raw ballots; single and approval from the tally (no scan).
+      const all: Ballot[] = [];
+      for await (const batch of store.scanBallots(campaign.id, category.id)) all.push(...batch);
       const runoff = instantRunoff(options, all, category.reveal, seed);
       ranking = { winners: runoff.winners, tied: [] };
       tally = runoff.tally;
@@ -1071,7 +1101,7 @@ export class Engine {
     });
     const results: CategoryResults = {
       categoryId: category.id, ballots, tally, winners, tieBreak: category.reveal.tieBreak, revealedAt: this.deps.clock.now(),
-      ballotsDigest: digest, seed,
+      seed,
       ...(rounds ? { rounds } : {}),
       ...(ranking.tied.length ? { tiedPending: [...ranking.tied] } : {}),
     };

@@ -33,9 +33,14 @@ export type CampaignEvent =
       readonly kind: 'results'; readonly winners: readonly Winner[]; readonly ballots: number;
       /** Every candidate with its final count, most votes first (the results picture); absent in older events. */
       readonly standings?: readonly Standing[];
-      /** The digest over the hashed ballots fixed at reveal, published so that the manifest can be checked against it. */
+      /** The digest over the hashed ballots (events of an earlier version; now `results.sealed`). */
       readonly ballotsDigest?: string;
-    });
+    })
+  /**
+   * Published right after the results, once the revealed ballots are hashed (off the reveal's
+   * critical path): the digest a results manifest must match.
+   */
+  | (EventBase & { readonly kind: 'results.sealed'; readonly ballotsDigest: string; readonly ballots: number });
 
 /** One candidate of a revealed category: its final count, and whether it won. */
 export interface Standing {

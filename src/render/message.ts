@@ -187,6 +187,8 @@ function eventLines(event: CampaignEvent, campaign: CampaignSpec, locale: Locale
           fill(locale, 'event.results', { category, ballots: event.ballots }), ...winnerLines(locale, event.winners),
           ...(event.ballotsDigest ? [fill(locale, 'event.results.digest', { digest: fan(event.ballotsDigest) })] : []),
         ];
+    case 'results.sealed':
+      return [fill(locale, 'event.results.sealed', { category, ballots: event.ballots, digest: fan(event.ballotsDigest) })];
   }
 }
 

@@ -16,7 +16,7 @@ describe('phases on schedule', () => {
     await h.until(VOTE_END + HOUR);
     const kinds = h.delivered.map((e) => (e.kind === 'phase.opened' || e.kind === 'reminder' ? `${e.kind}:${e.phase}` : e.kind));
     expect(kinds).toEqual([
-      'phase.opened:propose', 'reminder:propose', 'phase.opened:shortlist', 'shortlist.published', 'reminder:vote', 'results',
+      'phase.opened:propose', 'reminder:propose', 'phase.opened:shortlist', 'shortlist.published', 'reminder:vote', 'results', 'results.sealed',
     ]);
     const reminder = h.delivered.find((e) => e.kind === 'reminder' && e.phase === 'vote');
     expect(reminder?.at).toBe(VOTE_END - DAY);
@@ -38,7 +38,7 @@ describe('phases on schedule', () => {
     const status = ok(await h.run(fan('a'), { type: 'status' }));
     expect(status.categories[0]?.phase).toBe('reveal');
     // no announcement for phases that were already over; the results, once
-    expect(h.delivered.map((e) => e.kind)).toEqual(['results']);
+    expect(h.delivered.map((e) => e.kind)).toEqual(['results', 'results.sealed']); // then the ballots digest, once hashed
   });
 
   it('keeps one transition and one set of results when a second process restarts on the same store', async () => {

@@ -250,10 +250,13 @@ describe('cocreate on Telegram, end to end', () => {
     expect((await say(bob, '/reveal')).text).toBe('You are not allowed to do that here: it is reserved for the campaign’s curators or managers.');
     await say(mia, '/reveal');
     const results = await fake.waitForMessage(group, (m) => m.text.startsWith('The results for “The cult line” are in!'));
-    expect(results.text).toMatch(/^The results for “The cult line” are in! Ballots: 3\n🏆 #1 · I am your father — Alice — votes: 2\nBallots digest \(see the results manifest\): [0-9a-f]{64}$/);
-    announcedDigest = results.text.slice(-64);
+    expect(results.text).toBe('The results for “The cult line” are in! Ballots: 3\n🏆 #1 · I am your father — Alice — votes: 2');
+    // The ballots are hashed off the reveal's path, then their digest is published.
+    const sealed = await fake.waitForMessage(group, (m) => m.text.startsWith('The 3 ballots of “The cult line” are sealed.'));
+    expect(sealed.text).toMatch(/^The 3 ballots of “The cult line” are sealed\. Ballots digest \(see the results manifest\): [0-9a-f]{64}$/);
+    announcedDigest = sealed.text.slice(-64);
     const villain = await fake.waitForMessage(group, (m) => m.text.startsWith('The results for “The villain” are in!'));
-    expect(villain.text).toMatch(/^The results for “The villain” are in! Ballots: 2\n🏆 #5 · The tax office — Carol — votes: 2\nBallots digest/);
+    expect(villain.text).toBe('The results for “The villain” are in! Ballots: 2\n🏆 #5 · The tax office — Carol — votes: 2');
     // The results picture follows as a photo (multipart upload), the winner's bar in the campaign's winner colour.
     const photo = await fake.waitForMessage(group, (m) => m.photo?.filename === 'tg-e2e-cult-line.png');
     expect(photo.text).toBe('Results — The cult line');
