@@ -59,6 +59,7 @@ export function embeddedRuntime(options: RuntimeOptions): EmbeddedRuntime {
     health: () => Promise.resolve(null),
     close: async () => {
       await scheduler.close();
+      await engine.idle(); // a seal under way (the ballots digest) finishes before the store closes
       await outbox.idle();
       await outbox.close();
       await store.close();
@@ -119,6 +120,7 @@ export async function redisRuntime(options: RedisRuntimeOptions): Promise<Runtim
     },
     close: async () => {
       await scheduler.close();
+      await engine.idle(); // a seal under way (the ballots digest) finishes before the store closes
       // Deliver what is due (bounded: what is left stays queued in Redis for the next start).
       await Promise.race([outbox.idle(), new Promise((resolve) => setTimeout(resolve, options.drainMs ?? 5_000).unref())]);
       await outbox.close();

@@ -906,9 +906,15 @@ export class Engine {
 
   private async seal(campaign: CampaignSpec, category: CategorySpec): Promise<void> {
     const { store } = this.deps;
+    // Hashing takes seconds at a million ballots: start after the reveal's own work, and let
+    // commands and deliveries run between batches.
+    await yieldToEvents();
     const secret = await store.campaignSecret(campaign.id);
     const hashed: HashedBallot[] = [];
-    for await (const batch of store.scanBallots(campaign.id, category.id)) hashed.push(...hashedBallots(secret, category.id, batch));
+    for await (const batch of store.scanBallots(campaign.id, category.id)) {
+      hashed.push(...hashedBallots(secret, category.id, batch));
+      await yieldToEvents();
+    }
     const digest = ballotsDigest(sortHashed(hashed));
     const latest = await store.getResults(campaign.id, category.id);
     if (!latest || latest.ballotsDigest !== undefined) return;
@@ -1165,6 +1171,11 @@ type DistributiveOmit<T, K extends PropertyKey> = T extends unknown ? Omit<T, K>
 /** The campaign's reminders: those of its file, or the two 24 h ones by default. */
 export function remindersOf(campaign: CampaignSpec): readonly ReminderSpec[] {
   return campaign.reminders ?? DEFAULT_REMINDERS;
+}
+
+/** Lets pending I/O callbacks and timers run (a macrotask turn), without any platform API. */
+function yieldToEvents(): Promise<void> {
+  return new Promise((resolve) => { setImmediate(resolve); });
 }
 
 /** The commands whose successes go to the audit log. */

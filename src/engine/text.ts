@@ -11,6 +11,13 @@ const HARD_INPUT_CAP = 16_384;
 // text (ZWJ U+200D stays: emoji sequences need it), soft hyphen, BOM, interlinear anchors.
 const INVISIBLE = /[\u0000-\u001f\u007f-\u009f\u00ad\u061c\u180e\u200b\u200c\u200e\u200f\u202a-\u202e\u2060-\u206f\ufeff\ufff9-\ufffb]/g;
 const WHITESPACE_RUN = /[\s\u3000\u2000-\u200a\u2028\u2029\u00a0]+/g;
+// A ZWJ joins emoji (👩‍👧); anywhere else it only hides length: thousands of them, or of
+// combining marks ("zalgo"), make one user-perceived character of any size.
+const PICTO = '\\p{Extended_Pictographic}[\\u{FE0F}\\u{1F3FB}-\\u{1F3FF}]?';
+const STRAY_ZWJ = new RegExp(`(?<!${PICTO})\\u200d|\\u200d(?!\\p{Extended_Pictographic})`, 'gu');
+const MARK_PILE = /(\p{M}{4})\p{M}+/gu;
+/** UTF-16 units allowed per counted character, whatever the characters: a backstop to `maxLength`. */
+const UNITS_PER_CHARACTER = 16;
 
 /** Removes invisible and control characters, folds white space, trims; keeps emoji and accents. */
 export function cleanText(input: string): string {
@@ -20,6 +27,9 @@ export function cleanText(input: string): string {
     .normalize('NFC')
     .replace(/[\t\r\n\v\f]/g, ' ')
     .replace(INVISIBLE, '')
+    .replace(/\u200d{2,}/g, '\u200d')
+    .replace(STRAY_ZWJ, '')
+    .replace(MARK_PILE, '$1')
     .replace(WHITESPACE_RUN, ' ')
     .trim();
 }
@@ -58,7 +68,7 @@ export function checkProposalText(input: string, bounds: { minLength: number; ma
   if (text === '') return { ok: false, code: 'proposal.empty', params };
   const length = textLength(text);
   if (length < bounds.minLength) return { ok: false, code: 'proposal.too-short', params };
-  if (length > bounds.maxLength) return { ok: false, code: 'proposal.too-long', params };
+  if (length > bounds.maxLength || text.length > bounds.maxLength * UNITS_PER_CHARACTER) return { ok: false, code: 'proposal.too-long', params };
   return { ok: true, text, normalized: normalizeForDuplicate(text) };
 }
 

@@ -62,7 +62,7 @@ describe('hostile fan input through the engine (property)', () => {
         const result = await run(actor, { type: 'propose', categoryId: 'villain', text } as Omit<Command, 'campaignId'>);
         if (result.ok && result.type === 'propose') {
           ids.push(result.proposal.id);
-          expect(result.proposal.text.length).toBeLessThanOrEqual(280 * 8); // bounded (grapheme count ≤ 280)
+          expect(result.proposal.text.length).toBeLessThanOrEqual(280 * 16); // bounded in code units too, not only in characters
           await run(actor, { type: 'edit', proposalId: result.proposal.id, text: `${text}${name}` } as Omit<Command, 'campaignId'>);
         }
       }

@@ -23,6 +23,16 @@ describe('fan text', () => {
     expect(cleanBounded('abcdefghij', 5)).toBe('abcd…');
   });
 
+  it('keeps the ZWJ of emoji sequences only, and caps piled combining marks: no one-character text of any size', () => {
+    expect(cleanText('👩\u200d👧\u200d👦 famille')).toBe('👩\u200d👧\u200d👦 famille');
+    expect(cleanText(`${'\u200d'.repeat(5000)}x`)).toBe('x');
+    expect(cleanText('a\u200d\u200db')).toBe('ab');
+    expect(cleanText(`e${'\u0301'.repeat(50)}`)).toBe(`é${'\u0301'.repeat(4)}`);
+    expect(cleanText('Việt Nam')).toBe('Việt Nam');
+    const flood = checkProposalText(`Idée ${'🏳️‍🌈'.repeat(100)}`, { minLength: 3, maxLength: 10 });
+    expect(flood.ok ? 'ok' : flood.code).toBe('proposal.too-long');
+  });
+
   it('never lets hidden characters through and always respects the bounds (property)', () => {
     const piece = fc.oneof(fc.constantFrom('\u202e', '\u0000', '\u200b', '\n', '@', '<', '&', '👩‍👧', 'é', ' '), fc.string({ unit: 'binary', minLength: 1, maxLength: 3 }));
     const hostile = fc.array(piece, { maxLength: 200 }).map((parts) => parts.join(''));
