@@ -40,12 +40,12 @@ describe.each(redisTargets())('verifiable results on $name', (target) => {
     const scheduler = new MemoryPhaseScheduler({ clock, onError: (e) => errors.push(e) });
     const engine = new Engine({ campaigns: [spec], store, scheduler, outbox, clock, onError: (e) => errors.push(e) });
     await engine.start();
-    const until = async (t: number) => { await clock.runUntil(t); };
-    const close = async () => { await scheduler.close(); await outbox.close(); await store.close(); };
+    const until = async (t: number) => { await clock.runUntil(t); await scheduler.idle(); };
+    const close = async () => { await scheduler.close(); await engine.idle(); await outbox.close(); await store.close(); };
     return { spec, engine, store, errors, until, close };
   }
 
-  it('recounts to the tally and verifies the manifest after any sequence of votes', async () => {
+  it('recounts to the tally and verifies the manifest after any sequence of votes and erasures', async () => {
     const rules: VoteRule[] = [
       { method: 'single', allowChange: true },
       { method: 'single', allowChange: false },
@@ -56,23 +56,35 @@ describe.each(redisTargets())('verifiable results on $name', (target) => {
       voter: fc.integer({ min: 0, max: 9 }),
       choice: fc.uniqueArray(fc.integer({ min: 0, max: 3 }), { minLength: 1, maxLength: 3 }),
       concurrent: fc.boolean(),
+      erase: fc.integer({ min: 0, max: 5 }).map((n) => n === 0), // about one step in six: that fan's /forgetme
     });
     await fc.assert(
-      fc.asyncProperty(fc.constantFrom(...rules), fc.array(step, { maxLength: 30 }), async (vote, steps) => {
+      fc.asyncProperty(fc.constantFrom(...rules), fc.array(step, { maxLength: 30 }), fc.uniqueArray(fc.integer({ min: 0, max: 9 }), { maxLength: 3 }), async (vote, steps, erasedAfter) => {
         const h = await engineFor(vote);
         try {
           await h.until(T0 + 2 * HOUR);
           const ids = (await h.store.getShortlist(h.spec.id, 'c')).map((p) => p.id);
           let batch: Promise<unknown>[] = [];
           for (const s of steps) {
-            batch.push(h.engine.execute({ type: 'vote', campaignId: h.spec.id, categoryId: 'c', choice: s.choice.map((i) => ids[i]!) }, fan(`fan${s.voter}`)));
+            const command = s.erase
+              ? { type: 'forgetme' as const, campaignId: h.spec.id }
+              : { type: 'vote' as const, campaignId: h.spec.id, categoryId: 'c', choice: s.choice.map((i) => ids[i]!) };
+            batch.push(h.engine.execute(command, fan(`fan${s.voter}`)));
             if (!s.concurrent) { await Promise.all(batch); batch = []; }
           }
           await Promise.all(batch);
           expect((await h.engine.recount(h.spec.id)).agrees).toBe(true);
           await h.until(T0 + 3 * DAY);
-          const report = await h.engine.verifyManifest(await h.engine.manifest(h.spec.id, { ballots: true }));
+          await h.engine.idle();
+          const published = await h.engine.manifest(h.spec.id, { ballots: true });
+          expect(published.categories.map((c) => c.id)).toEqual(['c']); // revealed: a manifest with something to check
+          expect((await h.engine.verifyManifest(published)).categories.flatMap((c) => c.problems)).toEqual([]);
+          // erasures after the reveal: the published manifest still verifies, and nothing it shows changes
+          for (const voter of erasedAfter) await h.engine.execute({ type: 'forgetme', campaignId: h.spec.id }, fan(`fan${voter}`));
+          const report = await h.engine.verifyManifest(published);
           expect(report.categories.flatMap((c) => c.problems)).toEqual([]);
+          expect((await h.engine.manifest(h.spec.id, { ballots: true })).categories).toEqual(published.categories);
+          expect((await h.engine.recount(h.spec.id)).agrees).toBe(true);
           expect(h.errors).toEqual([]);
         } finally {
           await h.close();

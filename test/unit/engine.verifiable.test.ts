@@ -310,6 +310,39 @@ describe('manifest under random vote sequences', () => {
   });
 });
 
+describe('manifest under random votes and erasures', () => {
+  it('keeps tally = recount and a verifying manifest, whatever votes and /forgetme come before and after the reveal', async () => {
+    const step = fc.oneof(
+      { weight: 4, arbitrary: fc.record({ kind: fc.constant('vote' as const), voter: fc.integer({ min: 0, max: 7 }), choice: fc.uniqueArray(fc.integer({ min: 0, max: 3 }), { minLength: 1, maxLength: 3 }) }) },
+      { weight: 1, arbitrary: fc.record({ kind: fc.constant('erase' as const), voter: fc.integer({ min: 0, max: 7 }) }) },
+    );
+    await fc.assert(
+      fc.asyncProperty(fc.constantFrom(...rules), fc.array(step, { maxLength: 30 }), fc.uniqueArray(fc.integer({ min: 0, max: 7 }), { maxLength: 4 }), async (vote, steps, erasedAfter) => {
+        const h = await harness(campaign([fixedCategory('c', OPTIONS, { vote })]));
+        await h.until(T0 + 2 * HOUR);
+        const ids = (await h.store.getShortlist(h.spec.id, 'c')).map((p) => p.id);
+        for (const s of steps) {
+          if (s.kind === 'vote') await h.run(fan(`fan${s.voter}`), { type: 'vote', categoryId: 'c', choice: s.choice.map((i) => ids[i]!) });
+          else ok(await h.run(fan(`fan${s.voter}`), { type: 'forgetme' }));
+          expect((await h.engine.recount(h.spec.id)).agrees).toBe(true);
+        }
+        await h.until(T0 + 3 * DAY);
+        await h.engine.idle();
+        const published = await h.engine.manifest(h.spec.id, { ballots: true });
+        expect((await h.engine.verifyManifest(published)).ok).toBe(true);
+        for (const voter of erasedAfter) ok(await h.run(fan(`fan${voter}`), { type: 'forgetme' }));
+        // erasures after the reveal change nothing a manifest shows, and name nobody
+        const report = await h.engine.verifyManifest(published);
+        expect(report.categories.flatMap((c) => c.problems)).toEqual([]);
+        expect((await h.engine.manifest(h.spec.id, { ballots: true })).categories).toEqual(published.categories);
+        expect((await h.engine.recount(h.spec.id)).agrees).toBe(true);
+        expect(h.errors).toEqual([]);
+      }),
+      { numRuns: 60 },
+    );
+  }, 120_000); // a bound for a loaded CI machine, not a performance assertion
+});
+
 describe('audit log when the store fails after the change', () => {
   it('answers the applied change and reports the lost entry to the operator, so nobody retries it', async () => {
     const h = await harness(campaign([fixedCategory('flavour', OPTIONS)]));
