@@ -321,7 +321,7 @@ const en = {
   'telegram.command.receipt': 'The receipt of your ballot (sent privately)',
   'telegram.receipt.sent': 'I sent you your receipt in a private chat.',
   'event.results.digest': 'Ballots digest (see the results manifest): {digest}',
-  'event.results.sealed': 'The {ballots} ballots of “{category}” are sealed. Ballots digest (see the results manifest): {digest}',
+  'event.results.sealed': 'Ballots of “{category}” sealed: {ballots}. Ballots digest (see the results manifest): {digest}',
 } as const;
 
 /** A key of the message catalog (the refusal codes are among them). */
@@ -629,7 +629,7 @@ const fr: Catalog = {
   'telegram.command.receipt': 'Le reçu de ton bulletin (envoyé en privé)',
   'telegram.receipt.sent': 'Je t’ai envoyé ton reçu en message privé.',
   'event.results.digest': 'Empreinte des bulletins (voir le manifeste des résultats) : {digest}',
-  'event.results.sealed': 'Les {ballots} bulletins de « {category} » sont scellés. Empreinte des bulletins (voir le manifeste des résultats) : {digest}',
+  'event.results.sealed': 'Bulletins de « {category} » scellés : {ballots}. Empreinte des bulletins (voir le manifeste des résultats) : {digest}',
 };
 
 /** Both catalogs, for tests and tools; render through `t` or `messageTokens`. */

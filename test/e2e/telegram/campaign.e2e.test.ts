@@ -252,8 +252,8 @@ describe('cocreate on Telegram, end to end', () => {
     const results = await fake.waitForMessage(group, (m) => m.text.startsWith('The results for “The cult line” are in!'));
     expect(results.text).toBe('The results for “The cult line” are in! Ballots: 3\n🏆 #1 · I am your father — Alice — votes: 2');
     // The ballots are hashed off the reveal's path, then their digest is published.
-    const sealed = await fake.waitForMessage(group, (m) => m.text.startsWith('The 3 ballots of “The cult line” are sealed.'));
-    expect(sealed.text).toMatch(/^The 3 ballots of “The cult line” are sealed\. Ballots digest \(see the results manifest\): [0-9a-f]{64}$/);
+    const sealed = await fake.waitForMessage(group, (m) => m.text.startsWith('Ballots of “The cult line” sealed: 3.'));
+    expect(sealed.text).toMatch(/^Ballots of “The cult line” sealed: 3\. Ballots digest \(see the results manifest\): [0-9a-f]{64}$/);
     announcedDigest = sealed.text.slice(-64);
     const villain = await fake.waitForMessage(group, (m) => m.text.startsWith('The results for “The villain” are in!'));
     expect(villain.text).toBe('The results for “The villain” are in! Ballots: 2\n🏆 #5 · The tax office — Carol — votes: 2');
