@@ -4,12 +4,13 @@
  * snowflake of their id) is too recent, with the wait, in French; a curator bans a fan; a fan
  * gets their data as a JSON attachment in a reply only they see, then erases themself.
  */
-import { execFile, spawn, type ChildProcess } from 'node:child_process';
+import { execFile } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { promisify } from 'node:util';
 import { FakeDiscord, replyText, settled, waitFor, type FakeUser, type InteractionRecord } from './fake-discord';
+import { startCocreate, type CocreateProcess } from '../telegram/cocreate-process';
 
 jest.setTimeout(60_000);
 
@@ -52,15 +53,11 @@ const spammer: FakeUser = { id: snowflakeAt(Date.now() - 400 * DAY, 3), username
 const curator: FakeUser = { id: snowflakeAt(Date.now() - 900 * DAY, 4), username: 'norman', roles: [CURATOR_ROLE] };
 
 let fake: FakeDiscord;
-let child: ChildProcess | undefined;
-let stderr = '';
+let bot: CocreateProcess | undefined;
 let dir: string;
 
-function env(): NodeJS.ProcessEnv {
-  return {
-    PATH: process.env.PATH, HOME: process.env.HOME,
-    DISCORD_TOKEN: TOKEN, DISCORD_APPLICATION_ID: APP, DISCORD_API_BASE: fake.apiBase, COCREATE_DATA_DIR: join(dir, 'data'),
-  };
+function env(): Record<string, string> {
+  return { DISCORD_TOKEN: TOKEN, DISCORD_APPLICATION_ID: APP, DISCORD_API_BASE: fake.apiBase, COCREATE_DATA_DIR: join(dir, 'data') };
 }
 
 async function answered(record: InteractionRecord): Promise<string> {
@@ -85,23 +82,15 @@ beforeAll(async () => {
   await fake.start();
   const file = join(dir, 'trust-e2e.yaml');
   writeFileSync(file, CAMPAIGN);
-  await promisify(execFile)(process.execPath, [BIN, 'discord', 'register-commands', '--guild', GUILD], { cwd: dir, env: env() });
-  child = spawn(process.execPath, [BIN, 'run', '--from-now', file], { cwd: dir, env: env(), stdio: ['ignore', 'pipe', 'pipe'] });
-  child.stderr?.on('data', (chunk: Buffer) => { stderr += chunk.toString(); });
-  child.stdout?.resume();
-  await waitFor(() => fake.connected || child?.exitCode !== null, 20_000, 'the bot to connect');
-  if (!fake.connected) throw new Error(`cocreate run exited: ${stderr}`);
+  await promisify(execFile)(process.execPath, [BIN, 'discord', 'register-commands', '--guild', GUILD], { cwd: dir, env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? dir, ...env() } });
+  const started = startCocreate(file, dir, env());
+  bot = started;
+  await waitFor(() => fake.connected || started.child.exitCode !== null, 20_000, 'the bot to connect');
+  if (!fake.connected) throw new Error(`cocreate run exited: ${started.log()}`);
 });
 
 afterAll(async () => {
-  if (child && child.exitCode === null) {
-    const exited = new Promise((done) => child?.once('exit', done));
-    child.kill('SIGTERM');
-    let timer: NodeJS.Timeout | undefined;
-    await Promise.race([exited, new Promise((done) => { timer = setTimeout(done, 5_000); })]);
-    clearTimeout(timer);
-    if (child.exitCode === null) child.kill('SIGKILL');
-  }
+  await bot?.stop();
   await fake?.stop();
   if (dir) rmSync(dir, { recursive: true, force: true });
 });
