@@ -24,8 +24,6 @@ import { decodeCustomId, MODAL_FIELDS, type CustomId } from './ids';
 /** What the adapter needs of the engine: its one entry point. */
 export interface CommandRunner {
   execute(command: Command, actor: Actor): Promise<CommandResult>;
-  /** Appends an action the adapter performs itself (an export) to the campaign's audit log; see `Engine.audit`. */
-  audit?(campaignId: string, actor: Actor, record: { readonly action: string }): Promise<void>;
 }
 
 export interface DiscordAdapterOptions {

@@ -31,8 +31,6 @@ const CAPTION_MAX = 1024;
 /** What the adapter needs of the engine: its one entry point. */
 export interface CommandRunner {
   execute(command: Command, actor: Actor): Promise<CommandResult>;
-  /** Appends an action the adapter performs itself (an export) to the campaign's audit log; see `Engine.audit`. */
-  audit?(campaignId: string, actor: Actor, record: { readonly action: string }): Promise<void>;
 }
 
 export interface TelegramWebhook {

@@ -11,8 +11,6 @@ import type { RunConfig } from '../config';
 export interface PlatformContext {
   readonly engine: {
     execute(command: Command, actor: Actor): Promise<CommandResult>;
-    /** The audit log, for actions adapters perform themselves (exports). */
-    audit?(campaignId: string, actor: Actor, record: { readonly action: string }): Promise<void>;
   };
   readonly campaigns: readonly CampaignSpec[];
   readonly outbox: Outbox;
