@@ -1,11 +1,12 @@
 /**
  * The Discord adapter: slash commands, modals and ballot components in, engine commands out;
  * engine announcements out through the outbox. Every interaction goes through one error
- * boundary, is deferred first and answered only with the engine's (durable) result. Nothing
+ * boundary and is answered only with the engine's (durable) result: at once when the engine
+ * is quick, else after a deferral (reply.ts). Nothing
  * here decides a permission: the member's role ids go into the actor and the engine decides.
  */
 import {
-  Client, DiscordAPIError, Events, GatewayIntentBits, MessageFlags, RateLimitError, Routes, Status, type RawFile,
+  Client, DiscordAPIError, Events, GatewayIntentBits, MessageFlags, Options, RateLimitError, Routes, Status, type RawFile,
   type AutocompleteInteraction, type ButtonInteraction, type ChatInputCommandInteraction, type ClientOptions,
   type Interaction, type ModalSubmitInteraction, type RepliableInteraction, type StringSelectMenuInteraction,
 } from 'discord.js';
@@ -20,6 +21,7 @@ import { chartForEvent } from '../../src/render/chart';
 import { exportCsv, exportFileName, exportJson } from '../../src/render/export';
 import { ballotComponents, editModal, ownProposalRows, proposeModal, rankRows, reviewRows, truncate, type Row } from './components';
 import { decodeCustomId, MODAL_FIELDS, type CustomId } from './ids';
+import { DEFER_AFTER_MS, LazyReply, type ReplyMode } from './reply';
 
 /** What the adapter needs of the engine: its one entry point. */
 export interface CommandRunner {
@@ -40,6 +42,11 @@ export interface DiscordAdapterOptions {
   readonly client?: Partial<ClientOptions>;
   /** How long `start()` waits for the gateway to be ready (default 30 s). */
   readonly readyTimeoutMs?: number;
+  /**
+   * How long an interaction waits for the engine before it is deferred ("thinking…", then
+   * edited); quicker answers are sent as the reply itself (default 1500 ms, under Discord's 3 s).
+   */
+  readonly deferAfterMs?: number;
 }
 
 /** Never ping anyone: applied on the client and on every message sent. */
@@ -108,6 +115,8 @@ export class DiscordAdapter {
   private readonly sentChunks = new Map<string, number>();
   /** Channels the bot may not post in, per campaign (logged once, shown to managers). */
   private readonly forbidden = new Map<string, Set<string>>();
+  /** The first answer of each interaction in progress (see reply.ts). */
+  private readonly replies = new WeakMap<Interaction, LazyReply>();
 
   constructor(private readonly options: DiscordAdapterOptions) {
     this.campaignIndex = new Map(options.campaigns.map((c, i) => [c.id, i]));
@@ -116,6 +125,15 @@ export class DiscordAdapter {
       // Interactions need no intent; Guilds brings the guilds and their channels.
       intents: [GatewayIntentBits.Guilds],
       allowedMentions: { ...NO_MENTIONS, repliedUser: false },
+      // Every interaction carries its member, user and message: the bot reads them from the
+      // interaction and posts by channel id, so it keeps none of them. Cached, a 100,000-fan
+      // campaign would hold 100,000 users and members (and the collector's time for them).
+      makeCache: Options.cacheWithLimits({
+        ...Options.DefaultMakeCacheSettings,
+        MessageManager: 0,
+        UserManager: { maxSize: 0, keepOverLimit: (user) => user.id === user.client.user.id },
+        GuildMemberManager: { maxSize: 0, keepOverLimit: (member) => member.id === member.client.user.id },
+      }),
       rest: {
         ...options.client?.rest,
         ...(options.apiBase ? { api: options.apiBase } : {}),
@@ -279,7 +297,9 @@ export class DiscordAdapter {
     }
     if (!interaction.isRepliable()) return;
     const content = t(this.userLocale(interaction, undefined), 'store.unavailable');
-    if (interaction.deferred) await interaction.editReply({ content, components: [], allowedMentions: NO_MENTIONS });
+    const reply = this.replies.get(interaction);
+    if (reply && !reply.answered) await reply.send({ content, components: [], allowedMentions: NO_MENTIONS });
+    else if (interaction.deferred) await interaction.editReply({ content, components: [], allowedMentions: NO_MENTIONS });
     else if (!interaction.replied) await interaction.reply({ content, flags: EPHEMERAL, allowedMentions: NO_MENTIONS });
   }
 
@@ -314,15 +334,26 @@ export class DiscordAdapter {
     return this.options.engine.execute(command, scope.actor);
   }
 
-  /** Edits the deferred reply with `message` (and follow-ups when it is longer than 2000). */
+  /** The interaction will be answered with the engine's result: deferred only if that is late. */
+  private hold(interaction: RepliableInteraction, mode: ReplyMode = 'reply'): void {
+    const reply = new LazyReply(interaction, mode, this.options.deferAfterMs ?? DEFER_AFTER_MS, (error) => {
+      this.log(`discord: interaction ${interaction.id} could not be deferred: ${describeError(error)}`);
+    }, interaction.createdTimestamp);
+    this.replies.set(interaction, reply);
+  }
+
+  /** Answers with `message` (and follow-ups when it is longer than 2000). */
   private async answer(interaction: RepliableInteraction, message: RenderedMessage | string, rows: Row[] = [], files?: { attachment: Buffer; name: string }[]): Promise<void> {
     const chunks = typeof message === 'string' ? [truncate(message, 2000)] : toDiscordMarkdown(message);
     if (chunks.length === 0) chunks.push('…');
     const last = chunks.length - 1;
-    await interaction.editReply({
+    const first = {
       content: chunks[0] ?? '…', components: last === 0 ? rows : [], allowedMentions: NO_MENTIONS,
       ...(files && last === 0 ? { files } : {}),
-    });
+    };
+    const reply = this.replies.get(interaction);
+    if (reply && !reply.answered) await reply.send(first);
+    else await interaction.editReply(first);
     for (let i = 1; i <= last; i++) {
       await interaction.followUp({
         content: chunks[i] ?? '…', components: i === last ? rows : [], flags: EPHEMERAL, allowedMentions: NO_MENTIONS,
@@ -352,7 +383,7 @@ export class DiscordAdapter {
     const scope = this.scope(interaction, this.campaignFor(interaction, named));
     // The propose modal must be the first answer: it cannot follow a deferral.
     if (interaction.commandName === 'propose') return this.openProposeModal(interaction, scope, named);
-    await interaction.deferReply({ flags: EPHEMERAL });
+    this.hold(interaction);
     if (!scope) {
       await this.answerRefusal(interaction, null, 'campaign.unknown');
       return;
@@ -605,8 +636,7 @@ export class DiscordAdapter {
     }
     const inEphemeral = interaction.message.flags.has(EPHEMERAL);
     const continuesRanking = id?.kind === 'rank' && inEphemeral || id?.kind === 'rank-done';
-    if (continuesRanking) await interaction.deferUpdate();
-    else await interaction.deferReply({ flags: EPHEMERAL });
+    this.hold(interaction, continuesRanking ? 'update' : 'reply');
     if (!id) return this.answerRefusal(interaction, this.scope(interaction, this.campaignFor(interaction, null)), 'command.invalid');
     if (!scope) return this.answerRefusal(interaction, null, 'campaign.unknown');
     const campaignId = scope.campaign.id;
@@ -659,7 +689,7 @@ export class DiscordAdapter {
   }
 
   private async onModal(interaction: ModalSubmitInteraction): Promise<void> {
-    await interaction.deferReply({ flags: EPHEMERAL });
+    this.hold(interaction);
     const id = decodeCustomId(interaction.customId);
     const scope = id ? this.scope(interaction, id.campaign < this.options.campaigns.length ? id.campaign : null) : null;
     if (!id) return this.answerRefusal(interaction, this.scope(interaction, this.campaignFor(interaction, null)), 'command.invalid');

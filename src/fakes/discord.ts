@@ -82,7 +82,8 @@ export interface InteractionRecord {
   readonly type: number;
   readonly payload: Json;
   readonly sentAt: number;
-  readonly callbacks: { type: number; data: Json; at: number }[];
+  /** Each answer to the interaction itself (one is allowed), with the names of the files it carried. */
+  readonly callbacks: { type: number; data: Json; at: number; files?: readonly string[] }[];
   readonly edits: Json[];
   readonly followups: Json[];
   /** The message the interaction's answer lives in (ephemeral reply or updated message). */
@@ -97,9 +98,12 @@ const ALL_INTENTS = (1 << 26) - 1;
 const LOCALES = new Set(['id', 'da', 'de', 'en-GB', 'en-US', 'es-ES', 'es-419', 'fr', 'hr', 'it', 'lt', 'hu', 'nl', 'no', 'pl', 'pt-BR', 'ro', 'fi', 'sv-SE', 'vi', 'tr', 'cs', 'el', 'bg', 'ru', 'uk', 'hi', 'th', 'zh-CN', 'ja', 'zh-TW', 'ko']);
 const NAME = /^[-_\p{L}\p{N}]{1,32}$/u;
 
-let snowflake = 1_300_000_000_000_000_000n;
+const DISCORD_EPOCH = 1_420_070_400_000n;
+let snowflake = 0n;
+/** A new id, as Discord makes them: its creation time in the high bits (bots read it, e.g. an interaction's age). */
 function nextId(): string {
-  snowflake += 1n;
+  const now = (BigInt(Date.now()) - DISCORD_EPOCH) << 22n;
+  snowflake = now > snowflake ? now : snowflake + 1n;
   return snowflake.toString();
 }
 
@@ -456,7 +460,7 @@ export class FakeDiscord {
         return reply(200, registered);
       }
       if (method === 'POST' && (m = match('channels/*/messages'))) return this.postMessage(m[0] ?? '', body.json, reply, body.uploads);
-      if (method === 'POST' && (m = match('interactions/*/*/callback'))) return this.callback(m[0] ?? '', m[1] ?? '', body.json, reply);
+      if (method === 'POST' && (m = match('interactions/*/*/callback'))) return this.callback(m[0] ?? '', m[1] ?? '', body.json, body.files, reply);
       if (method === 'PATCH' && (m = match('webhooks/*/*/messages/@original'))) return this.editOriginal(m[0] ?? '', m[1] ?? '', body.json, body.files, reply);
       if (method === 'POST' && (m = match('webhooks/*/*'))) return this.followUp(m[0] ?? '', m[1] ?? '', body.json, reply);
       return reply(404, { message: '404: Not Found', code: 0 });
@@ -502,7 +506,7 @@ export class FakeDiscord {
     return reply(200, message.raw);
   }
 
-  private callback(id: string, token: string, body: Json, reply: (status: number, answer?: Json) => void): void {
+  private callback(id: string, token: string, body: Json, files: readonly string[], reply: (status: number, answer?: Json) => void): void {
     const record = this.interactions.get(id);
     if (!record || record.token !== token) return reply(404, { message: 'Unknown interaction', code: 10062 });
     if (Date.now() - record.sentAt > 3_000) return reply(404, { message: 'Unknown interaction (answered after 3 s)', code: 10062 });
@@ -528,7 +532,7 @@ export class FakeDiscord {
       validateModal(body.data);
       record.modal = body.data;
     }
-    record.callbacks.push({ type, data: body.data, at: Date.now() });
+    record.callbacks.push({ type, data: body.data, at: Date.now(), ...(files.length > 0 ? { files } : {}) });
     reply(204);
     this.events.emit('answered', record);
   }
@@ -677,6 +681,16 @@ export function settled(record: InteractionRecord): boolean {
   if (!first) return false;
   if ([4, 7, 8, 9].includes(first.type)) return true;
   return record.edits.length > 0;
+}
+
+/**
+ * What the member finally sees, as the bot sent it: the immediate answer's data (with the
+ * names of its files), or the last edit of a deferred one.
+ */
+export function finalAnswer(record: InteractionRecord): Json {
+  const first = record.callbacks[0];
+  if (first && (first.type === 4 || first.type === 7)) return { ...first.data, files: first.files ?? [] };
+  return record.edits[record.edits.length - 1];
 }
 
 /** The text the member finally sees: the immediate answer, or the last edit plus follow-ups. */

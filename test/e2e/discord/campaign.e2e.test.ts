@@ -11,7 +11,7 @@ import { promisify } from 'node:util';
 import { parse } from 'csv-parse/sync';
 import { PNG } from 'pngjs';
 import { barPosition, CHART_WIDTH } from '../../../src/render/chart';
-import { FakeDiscord, replyText, settled, waitFor, type FakeUser, type InteractionRecord, type PostedMessage } from './fake-discord';
+import { FakeDiscord, finalAnswer, replyText, settled, waitFor, type FakeUser, type InteractionRecord, type PostedMessage } from './fake-discord';
 
 jest.setTimeout(90_000);
 
@@ -190,7 +190,7 @@ describe('a Crunch-like campaign on Discord, end to end', () => {
       const option = select.options.find((o: { label: string }) => o.label === { 'cult-line': 'La réplique culte', 'final-location': 'Le lieu du final', 'super-villain': 'Le super méchant' }[category]);
       const submitted = fake.submitModal(fan, opened, { category: [option.value], text: `Idée numéro ${i} de ${fan.username} pour ${category}` });
       const text = await answered(submitted);
-      expect(submitted.callbacks[0]?.type).toBe(5); // deferred, then edited with the engine's answer
+      expect(submitted.callbacks[0]?.type).toBe(4); // the engine's answer itself, as it came in time (no deferral)
       expect(submitted.callbacks[0]?.data.flags).toBe(64);
       proposals[category].push({ id: idFromReply(text), author: fan, i });
       return text;
@@ -209,7 +209,7 @@ describe('a Crunch-like campaign on Discord, end to end', () => {
     evilId = idFromReply(text);
     expect(text).not.toContain('@everyone');
     expect(text).not.toContain('](');
-    expect(submitted.edits[0]?.allowed_mentions).toEqual({ parse: [] });
+    expect(finalAnswer(submitted).allowed_mentions).toEqual({ parse: [] });
   });
 
   it('lets a fan edit an idea from /proposals while proposals are open', async () => {
@@ -290,7 +290,7 @@ describe('a Crunch-like campaign on Discord, end to end', () => {
       const choice = i < 30 ? a : i < 45 ? b : evil;
       const record = fake.click(fan, cult, `v:0:0:${choice}`);
       const text = await answered(record);
-      expect(record.callbacks[0]).toMatchObject({ type: 5, data: { flags: 64 } });
+      expect(record.callbacks[0]).toMatchObject({ type: 4, data: { flags: 64 } });
       return text;
     });
     expect(votes.every((text) => text.startsWith('Ton vote dans « La réplique culte » est pris en compte'))).toBe(true);
@@ -313,7 +313,7 @@ describe('a Crunch-like campaign on Discord, end to end', () => {
   it('answers /receipt privately (ephemeral) with the fan\'s ballot and its hash', async () => {
     const record = fake.slash(fans[7]!, 'receipt', { category: 'final-location' });
     const text = await answered(record);
-    expect(record.callbacks[0]).toMatchObject({ type: 5, data: { flags: 64 } });
+    expect(record.callbacks[0]).toMatchObject({ type: 4, data: { flags: 64 } });
     expect(text).toMatch(/^Tes reçus de vote \(toi seul les vois\) :\n« Le lieu du final » : « .+ »\nReçu : [0-9a-f]{64}\n/);
     expect(await answered(fake.slash(evilFan, 'receipt', { category: 'final-location' }))).toMatch(/^Tu n’as pas de bulletin ici/);
   });
@@ -387,7 +387,10 @@ describe('a Crunch-like campaign on Discord, end to end', () => {
       if (m.content.startsWith('Les résultats de « Le lieu du final »')) expect(m.allowedMentions.parse).toEqual([]);
       else expect(m.allowedMentions).toEqual({ parse: [] });
     }
-    for (const r of fake.interactions.values()) for (const edit of r.edits) expect(edit.allowed_mentions).toEqual({ parse: [] });
+    for (const r of fake.interactions.values()) {
+      for (const edit of r.edits) expect(edit.allowed_mentions).toEqual({ parse: [] });
+      for (const c of r.callbacks) if (c.type === 4 || c.type === 7) expect(c.data.allowed_mentions).toEqual({ parse: [] });
+    }
     expect(stderr).not.toMatch(/unexpected error|failed:/);
   });
 });

@@ -9,7 +9,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { promisify } from 'node:util';
-import { FakeDiscord, replyText, settled, waitFor, type FakeUser, type InteractionRecord } from './fake-discord';
+import { FakeDiscord, finalAnswer, replyText, settled, waitFor, type FakeUser, type InteractionRecord } from './fake-discord';
 import { startCocreate, type CocreateProcess } from '../telegram/cocreate-process';
 
 jest.setTimeout(60_000);
@@ -114,7 +114,7 @@ describe('trust and fairness on Discord, end to end', () => {
     expect(await answered(mine)).toMatch(/^Tout ce que « Confiance » sait de toi : 1 idées, 0 j’aime, 0 bulletins/);
     expect(mine.callbacks[0]?.data.flags).toBe(64);
     const name = `trust-e2e-discord-${veteran.id}.json`;
-    expect(mine.edits.at(-1)?.files).toEqual([name]);
+    expect(finalAnswer(mine).files).toEqual([name]);
     const data = JSON.parse(fake.attachments.get(name) ?? '{}');
     expect(data).toMatchObject({ campaign: 'trust-e2e', fan: `discord:${veteran.id}`, proposals: [{ text: 'Une idée de vétéran', authorName: 'veteran' }] });
 
