@@ -131,6 +131,8 @@ export class TelegramAdapter {
   private readonly sentChunks = new Map<string, number>();
   private running: Promise<void> | undefined;
   private receiving = false;
+  /** Answers to button presses on their way (stop() lets them finish). */
+  private readonly answering = new Set<Promise<void>>();
   private me: Awaited<ReturnType<Telegraf['telegram']['getMe']>> | undefined;
 
   constructor(private readonly options: TelegramAdapterOptions) {
@@ -196,6 +198,7 @@ export class TelegramAdapter {
       }
     }
     await Promise.race([this.running, new Promise((resolve) => setTimeout(resolve, Math.max(0, deadline - Date.now())).unref())]);
+    await Promise.race([Promise.all(this.answering), new Promise((resolve) => setTimeout(resolve, Math.max(0, deadline - Date.now())).unref())]);
   }
 
   private async registerCommands(): Promise<void> {
@@ -583,7 +586,13 @@ export class TelegramAdapter {
       this.options.log(`telegram: button ${JSON.stringify(data?.slice(0, 64))} failed: ${describe(error)}`);
       answer = { text: t(this.defaultLocale(), 'store.unavailable'), alert: true };
     }
-    await this.bot.telegram.answerCbQuery(query.id, clip(answer.text, CALLBACK_ANSWER_MAX), { show_alert: answer.alert });
+    // The engine's answer is durable: the press is answered without holding telegraf's polling
+    // loop, which fetches the next updates only once every handler of a batch has returned.
+    // Waiting for each answer's round trip there would cap a surge at one batch per round trip.
+    const sent = this.bot.telegram.answerCbQuery(query.id, clip(answer.text, CALLBACK_ANSWER_MAX), { show_alert: answer.alert })
+      .then(() => {}, (error: unknown) => this.options.log(`telegram: could not answer button ${query.id}: ${describe(error)}`))
+      .finally(() => this.answering.delete(sent));
+    this.answering.add(sent);
   }
 
   private async callback(query: CallbackQuery, action: CallbackAction | null): Promise<Answer> {
