@@ -105,7 +105,7 @@ async function main(): Promise<void> {
   if (only === undefined || only === 'memory') await publish('memory', await memorySection(ballots, command), write);
   if (only === undefined || only === 'redis') await publish('redis', redisSection(await benchRedis({ ballots }), { machine: machine(), command, date }), write);
   if (only === undefined || only === 'rehearsal') {
-    await publish('rehearsal', rehearsalSection(await benchRehearsal({ fans, rate }), { machine: machine(), command, date }), write);
+    await publish('rehearsal', rehearsalSection(await benchRehearsal({ fans, rate, warmRuns: 3 }), { machine: machine(), command, date }), write);
     // After an overloaded surge the clients may still be chewing on stale events: do not hang.
     setTimeout(() => process.exit(process.exitCode ?? 0), 5_000).unref();
   }

@@ -48,10 +48,11 @@ const USAGE = `Usage: cocreate <command> [options]
   discord register-commands [--guild ID]  register the Discord slash commands (on one server, else globally)
   fan export|erase PLATFORM:ID [--campaign ID]
                                           a fan's data as JSON, or erase the fan (every stored campaign by default)
-  rehearse FILE [--fans N] [--rate R] [--only discord|telegram] [--json]
+  rehearse FILE [--fans N] [--rate R] [--warmup W] [--only discord|telegram] [--json]
                                           replay a surge of N fans voting at R per second through the real
                                           adapters against local stand-ins of Discord and Telegram, on Redis
-                                          (half on each platform, or all on one with --only)
+                                          (half on each platform, or all on one with --only), after W early
+                                          fans at 200/s (default N/10, at most 2000; 0: a cold start)
 
 Options of run:
   --from-now    shift the campaign's schedule so that its first phase opens now (to try a past campaign)
@@ -438,7 +439,7 @@ async function storedCampaigns(): Promise<string[]> {
 }
 
 async function rehearseCommand(rest: readonly string[]): Promise<number> {
-  const { positionals, values } = args(rest, { fans: { type: 'string' }, rate: { type: 'string' }, only: { type: 'string' }, json: { type: 'boolean' } });
+  const { positionals, values } = args(rest, { fans: { type: 'string' }, rate: { type: 'string' }, only: { type: 'string' }, warmup: { type: 'string' }, json: { type: 'boolean' } });
   const [file] = positionals;
   if (!file || positionals.length > 1) throw new CliError('rehearse needs exactly one FILE', 2);
   const only = values.only;
@@ -447,13 +448,15 @@ async function rehearseCommand(rest: readonly string[]): Promise<number> {
   const rate = Number(values.rate ?? '500');
   if (!Number.isInteger(fans) || fans < 1 || fans > 10_000_000) throw new CliError('--fans takes a whole number from 1 to 10000000', 2);
   if (!Number.isFinite(rate) || rate <= 0 || rate > 1_000_000) throw new CliError('--rate takes a number of fans per second above 0', 2);
+  const warmup = values.warmup === undefined ? undefined : Number(values.warmup);
+  if (warmup !== undefined && (!Number.isInteger(warmup) || warmup < 0 || warmup > 1_000_000)) throw new CliError('--warmup takes a whole number of early fans from 0 (a cold start) to 1000000', 2);
   const env = environment();
   if (env.config.redisCluster) throw new CliError('rehearse runs on a single Redis node: unset REDIS_CLUSTER', 2);
   const url = env.config.redisUrl ?? 'redis://127.0.0.1:6379';
   const [spec] = await loadSpecs([file]);
   let report;
   try {
-    report = await rehearse({ campaign: spec!, fans, rate, ...(only ? { only } : {}), redisUrl: url, prefix: env.config.redisPrefix, progress: (line) => process.stderr.write(`rehearse: ${line}\n`) });
+    report = await rehearse({ campaign: spec!, fans, rate, ...(only ? { only } : {}), ...(warmup === undefined ? {} : { warmup }), redisUrl: url, prefix: env.config.redisPrefix, progress: (line) => process.stderr.write(`rehearse: ${line}\n`) });
   } catch (error) {
     throw new CliError(`rehearsal failed: ${scrub((error as Error).message)}`);
   }

@@ -13,6 +13,7 @@ import { SystemClock } from '../clock/system';
 import type { Actor, CampaignSpec, CategorySpec } from '../engine/model';
 import type { Command } from '../engine/commands';
 import { CROWD_CHANNEL, CROWD_CHAT, CROWD_GUILD } from '../fakes/crowd';
+import type { SurgeOutcome } from '../fakes/crowd';
 import { startCrowdThread } from '../fakes/crowd-worker';
 import { createRedisConnection } from '../stores/redis/connection';
 import { startBotThread, type BotThread } from './rehearse-bot';
@@ -36,6 +37,16 @@ export interface RehearsalOptions {
   readonly progress?: (line: string) => void;
   /** Every fan on one platform (default: half on each). */
   readonly only?: 'discord' | 'telegram';
+  /** Early fans voting at 200/s before the surge (default: a tenth of `fans`, at most 2,000); 0 for a cold start. */
+  readonly warmup?: number;
+}
+
+/** How fast the early fans vote, before the surge. */
+export const WARMUP_RATE = 200;
+
+/** A tenth of the surge, at most 2,000 fans (10 s at 200/s). */
+export function defaultWarmup(fans: number): number {
+  return Math.min(2_000, Math.ceil(fans / 10));
 }
 
 export interface Percentiles { readonly p50: number; readonly p99: number; readonly max: number }
@@ -46,6 +57,9 @@ export interface RehearsalReport {
   readonly rate: number;
   readonly platforms: { readonly discord: number; readonly telegram: number };
   readonly categories: readonly string[];
+  /** The early fans who voted before the surge (on the same bots), and their acknowledgement times. */
+  readonly warmup: { readonly fans: number; readonly rate: number; readonly answered: number; readonly ackMs: Percentiles };
+  /** Ballots accepted, early fans' included (so are `refused`, `lost` and `stored`). */
   readonly accepted: number;
   readonly refused: number;
   readonly refusals: Readonly<Record<string, number>>;
@@ -180,12 +194,18 @@ export async function rehearse(options: RehearsalOptions): Promise<RehearsalRepo
     if (!found.ok) {
       throw new Error(`the ballots did not reach both platforms (discord ${found.discord}, telegram ${found.telegram} of ${categories.length})`);
     }
+    const settle = { settleMs: options.settleMs ?? 30_000, maxSettleMs: options.maxSettleMs ?? 180_000, ...(options.only ? { only: options.only } : {}) };
+    // Before the spot airs, the vote is open and the bots serve early voters: the surge meets
+    // processes that are up and warm, as it would in a campaign (--warmup 0: a cold start).
+    const warmupFans = options.warmup ?? defaultWarmup(options.fans);
+    let warmup: SurgeOutcome | undefined;
+    if (warmupFans > 0) {
+      progress(`before the spot: ${warmupFans} early fans at ${WARMUP_RATE}/s`);
+      warmup = await crowd.surge({ ...settle, fans: warmupFans, rate: WARMUP_RATE }, progress);
+    }
     progress(`surge: ${options.fans} fans at ${options.rate}/s over ${categories.length} categories`);
     const cpuBefore = await Promise.all(bots.map((bot) => bot.cpuMs()));
-    const surge = await crowd.surge({
-      fans: options.fans, rate: options.rate, ...(options.only ? { only: options.only } : {}),
-      settleMs: options.settleMs ?? 30_000, maxSettleMs: options.maxSettleMs ?? 180_000,
-    }, progress);
+    const surge = await crowd.surge({ ...settle, fans: options.fans, rate: options.rate, firstFan: warmupFans }, progress);
     const cpuAfter = await Promise.all(bots.map((bot) => bot.cpuMs()));
 
     // ---- the count, from the bots' answers and from the store
@@ -199,7 +219,8 @@ export async function rehearse(options: RehearsalOptions): Promise<RehearsalRepo
     let stored = 0;
     for (const category of categories) stored += (await runtime.store.getTally(spec.id, category.id)).ballots;
     const { sent, answered } = surge;
-    const unanswered = sent - answered;
+    const early = { sent: warmup?.sent ?? 0, answered: warmup?.answered ?? 0 };
+    const unanswered = sent - answered + early.sent - early.answered;
     const lost = unanswered + Math.max(0, voteOk - stored);
     const ackMs = percentiles(concat(surge.ack.discord, surge.ack.telegram));
     const perFan = (before: number | null | undefined, after: number | null | undefined, fans: number) =>
@@ -209,7 +230,8 @@ export async function rehearse(options: RehearsalOptions): Promise<RehearsalRepo
       campaign: spec.id, fans: options.fans, rate: options.rate,
       platforms: { discord: surge.onDiscord, telegram: onTelegram },
       categories: categories.map((c) => c.id),
-      accepted: voteOk, refused: voteRefused + Math.max(0, answered - voteOk - voteRefused), refusals, lost, stored,
+      warmup: { fans: early.sent, rate: WARMUP_RATE, answered: early.answered, ackMs: percentiles(warmup ? concat(warmup.ack.discord, warmup.ack.telegram) : new Float64Array()) },
+      accepted: voteOk, refused: voteRefused + Math.max(0, answered + early.answered - voteOk - voteRefused), refusals, lost, stored,
       ackMs, ackMsBy: { discord: percentiles(surge.ack.discord), telegram: percentiles(surge.ack.telegram) },
       answerMs: percentiles(surge.answer), outbox429, seconds: Math.round(surge.seconds * 10) / 10,
       cpuMsPerFan: {
@@ -239,6 +261,9 @@ export function formatRehearsal(r: RehearsalReport, where: string): string {
   return [
     `rehearsal of ${r.campaign}: ${r.fans} fans at ${r.rate}/s (Discord ${r.platforms.discord}, Telegram ${r.platforms.telegram}) on ${where}`,
     `categories voted: ${r.categories.join(', ')}`,
+    r.warmup.fans > 0
+      ? `before the surge: ${r.warmup.fans} early fans at ${r.warmup.rate}/s, ${r.warmup.answered} answered, acknowledgement p99 ${r.warmup.ackMs.p99} ms`
+      : 'before the surge: none (a cold start)',
     `ballots: accepted ${r.accepted}, refused ${r.refused}${codes ? ` (${codes})` : ''}, lost ${r.lost} (stored ${r.stored})`,
     `acknowledgement (interaction → first answer): p50 ${r.ackMs.p50} ms, p99 ${r.ackMs.p99} ms, max ${r.ackMs.max} ms (Discord's limit: 3000 ms)`,
     `  on Discord: p50 ${r.ackMsBy.discord.p50} ms, p99 ${r.ackMsBy.discord.p99} ms, max ${r.ackMsBy.discord.max} ms; on Telegram: p50 ${r.ackMsBy.telegram.p50} ms, p99 ${r.ackMsBy.telegram.p99} ms, max ${r.ackMsBy.telegram.max} ms`,

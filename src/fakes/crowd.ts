@@ -29,6 +29,8 @@ export interface SurgeOptions {
   readonly settleMs: number;
   /** The longest wait for the last answers after the surge; what is still unanswered is lost. */
   readonly maxSettleMs: number;
+  /** The number of the first fan (fans are numbered from it: a second surge brings new fans). */
+  readonly firstFan?: number;
   /** Every fan on one platform (default: even fans on Discord, odd ones on Telegram). */
   readonly only?: 'discord' | 'telegram';
 }
@@ -153,7 +155,7 @@ export class Crowd {
       discord.forget(record);
     };
     discord.events.on('answered', onDiscordAnswer);
-    telegram.onAnswer((id) => {
+    const onTelegramAnswer = (id: string) => {
       const sentAt = pendingQueries.get(id);
       if (sentAt === undefined) return;
       pendingQueries.delete(id);
@@ -161,20 +163,24 @@ export class Crowd {
       ack.telegram.push(ms);
       answer.push(ms);
       answered += 1;
-    });
+    };
+    telegram.onAnswer(onTelegramAnswer);
     const cpuBefore = threadCpuMs();
     const started = Date.now();
     let sent = 0;
     let onDiscord = 0;
+    const first = options.firstFan ?? 0;
     const press = (fan: number) => {
       const category = indexes[fan % indexes.length]!;
       if (options.only ? options.only === 'discord' : fan % 2 === 0) {
         const ballot = this.ballots.discord.get(category)!;
-        discord.click({ id: String(1_500_000_000_000_000_000n + BigInt(fan)), username: `fan${fan}` }, ballot.message, ballot.customId, ballot.values);
+        const who = first + fan;
+        discord.click({ id: String(1_500_000_000_000_000_000n + BigInt(who)), username: `fan${who}` }, ballot.message, ballot.customId, ballot.values);
         onDiscord += 1;
       } else {
         const ballot = this.ballots.telegram.get(category)!;
-        const id = telegram.press(telegram.user(2_000_000_000 + fan, `Fan ${fan}`), ballot.message, ballot.data);
+        const who = first + fan;
+        const id = telegram.press(telegram.user(2_000_000_000 + who, `Fan ${who}`), ballot.message, ballot.data);
         pendingQueries.set(id, Date.now());
       }
     };
@@ -197,6 +203,7 @@ export class Crowd {
       if (answered !== last) { last = answered; quietSince = Date.now(); }
     }
     discord.events.off('answered', onDiscordAnswer);
+    telegram.offAnswer(onTelegramAnswer);
     const seconds = (Date.now() - started) / 1000;
     progress(`${answered} of ${sent} answered after ${seconds.toFixed(1)} s`);
     const cpuAfter = threadCpuMs();

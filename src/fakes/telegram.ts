@@ -113,6 +113,10 @@ export class FakeBotApi {
     this.events.on('answer', listener);
   }
 
+  offAnswer(listener: (queryId: string, answer: CallbackAnswer) => void): void {
+    this.events.off('answer', listener);
+  }
+
   private constructor(private readonly server: Server, options: FakeBotApiOptions) {
     this.token = options.token ?? '123456:TEST-token';
     this.recording = options.record ?? true;

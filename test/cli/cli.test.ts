@@ -242,3 +242,14 @@ describe('cocreate results --format manifest, verify and audit', () => {
     expect(json.length).toBeGreaterThan(0);
   });
 });
+
+describe('cocreate rehearse', () => {
+  it('refuses a malformed --warmup or --only with one clean line and exit 2, before touching Redis', () => {
+    for (const [flag, value, message] of [['--warmup', '-3', '--warmup takes a whole number'], ['--only', 'irc', '--only takes discord or telegram']] as const) {
+      const r = cocreate(['rehearse', 'campaigns/danone-michalak.yaml', '--fans', '10', `${flag}=${value}`]);
+      expect(r.code).toBe(2);
+      expect(r.stderr).toContain(message);
+      expect(r.stderr).not.toMatch(/\n\s+at /); // no stack trace
+    }
+  });
+});

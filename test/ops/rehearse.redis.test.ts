@@ -8,16 +8,23 @@ import { connectOrFail, keysByPrefix, redisUrl, uniquePrefix } from '../redis/he
 
 jest.setTimeout(120_000);
 
-it('replays 500 fans voting through both platforms and loses no ballot', async () => {
+it('replays 500 fans voting through both platforms, after 40 early fans, and loses no ballot', async () => {
   const loaded = loadCampaignFile('campaigns/danone-michalak.yaml');
   if (!loaded.ok) throw new Error('campaign invalid');
   const prefix = uniquePrefix('test:rehearse:');
-  const report = await rehearse({ campaign: loaded.spec, fans: 500, rate: 250, redisUrl: redisUrl(), prefix, maxSettleMs: 60_000 });
+  const report = await rehearse({ campaign: loaded.spec, fans: 500, rate: 250, warmup: 40, redisUrl: redisUrl(), prefix, maxSettleMs: 60_000 });
   expect(report.lost).toBe(0);
-  expect(report.accepted + report.refused).toBe(500);
-  expect(report.accepted).toBe(500); // every fan votes once: nothing to refuse
-  expect(report.stored).toBe(500);
+  expect(report.warmup).toMatchObject({ fans: 40, answered: 40 });
+  expect(report.accepted + report.refused).toBe(540);
+  expect(report.accepted).toBe(540); // every fan (early ones included) votes once: nothing to refuse
+  expect(report.stored).toBe(540);
   expect(report.platforms).toEqual({ discord: 250, telegram: 250 });
+  expect(report.ackMsBy.discord.max).toBeGreaterThan(0);
+  expect(report.ackMsBy.telegram.max).toBeGreaterThan(0);
+  // Each platform's bot and the stand-ins ran in threads of their own, whose CPU is read.
+  expect(report.cpuMsPerFan.discord).toBeGreaterThan(0);
+  expect(report.cpuMsPerFan.telegram).toBeGreaterThan(0);
+  expect(report.cpuMsPerFan.crowd).toBeGreaterThan(0);
   expect(report.outbox429).toBe(0);
   const redis = await connectOrFail();
   try {
