@@ -21,7 +21,7 @@ import { chartForEvent } from '../../src/render/chart';
 import { exportCsv, exportFileName, exportJson } from '../../src/render/export';
 import { ballotComponents, editModal, ownProposalRows, proposeModal, rankRows, reviewRows, truncate, type Row } from './components';
 import { decodeCustomId, MODAL_FIELDS, type CustomId } from './ids';
-import { DEFER_AFTER_MS, LazyReply, type ReplyMode } from './reply';
+import { DEFER_AFTER_MS, InteractionExpired, InteractionLateness, LazyReply, TOO_LATE_MS, type ReplyMode } from './reply';
 
 /** What the adapter needs of the engine: its one entry point. */
 export interface CommandRunner {
@@ -55,6 +55,7 @@ export const NO_MENTIONS = { parse: [] as [] };
 const EPHEMERAL = MessageFlags.Ephemeral;
 const PERMISSION_CODES = new Set([50001, 50013]);
 const UNKNOWN_CHANNEL = 10003;
+const UNKNOWN_INTERACTION = 10062;
 
 function describeError(error: unknown): string {
   const text = error instanceof Error ? `${error.name}: ${error.message}` : String(error);
@@ -117,6 +118,11 @@ export class DiscordAdapter {
   private readonly forbidden = new Map<string, Set<string>>();
   /** The first answer of each interaction in progress (see reply.ts). */
   private readonly replies = new WeakMap<Interaction, LazyReply>();
+  private readonly lateness = new InteractionLateness();
+  /** When each interaction was created, on this machine's clock (see InteractionLateness). */
+  private readonly createdAt = new WeakMap<Interaction, number>();
+  /** Interactions answered too late since the last log line about them. */
+  private expired = { count: 0, loggedAt: 0 };
 
   constructor(private readonly options: DiscordAdapterOptions) {
     this.campaignIndex = new Map(options.campaigns.map((c, i) => [c.id, i]));
@@ -279,15 +285,34 @@ export class DiscordAdapter {
 
   /** The one error boundary of every interaction: logs, answers a generic failure, never rejects. */
   private async handle(interaction: Interaction): Promise<void> {
+    const now = Date.now();
+    const late = this.lateness.of(interaction.createdTimestamp, now);
+    if (late > TOO_LATE_MS) return this.tooLate();
+    this.createdAt.set(interaction, now - late);
     try {
       if (interaction.isAutocomplete()) await this.onAutocomplete(interaction);
       else if (interaction.isChatInputCommand()) await this.onCommand(interaction);
       else if (interaction.isButton() || interaction.isStringSelectMenu()) await this.onComponent(interaction);
       else if (interaction.isModalSubmit()) await this.onModal(interaction);
     } catch (error) {
+      // Discord no longer takes an answer: telling the member would fail the same way.
+      if (error instanceof InteractionExpired || (error instanceof DiscordAPIError && error.code === UNKNOWN_INTERACTION)) return this.tooLate();
       this.log(`discord: interaction ${interaction.id} (${describeInteraction(interaction)}) failed: ${describeError(error)}`);
       await this.answerFailure(interaction).catch((again: unknown) => this.log(`discord: could not tell the member: ${describeError(again)}`));
     }
+  }
+
+  /**
+   * An interaction Discord no longer takes an answer for (it reached the bot, or its answer was
+   * ready, too late): counted, one log line a second at most. The member's client shows that it
+   * failed; a ballot the engine recorded meanwhile stays recorded, and pressing again says so.
+   */
+  private tooLate(): void {
+    this.expired.count += 1;
+    const now = Date.now();
+    if (now - this.expired.loggedAt < 1_000) return;
+    this.log(`discord: failed to answer ${this.expired.count} interaction(s) within Discord's 3 s (too late; is the bot overloaded?)`);
+    this.expired = { count: 0, loggedAt: now };
   }
 
   private async answerFailure(interaction: Interaction): Promise<void> {
@@ -338,7 +363,7 @@ export class DiscordAdapter {
   private hold(interaction: RepliableInteraction, mode: ReplyMode = 'reply'): void {
     const reply = new LazyReply(interaction, mode, this.options.deferAfterMs ?? DEFER_AFTER_MS, (error) => {
       this.log(`discord: interaction ${interaction.id} could not be deferred: ${describeError(error)}`);
-    }, interaction.createdTimestamp);
+    }, this.createdAt.get(interaction) ?? Date.now());
     this.replies.set(interaction, reply);
   }
 

@@ -16,8 +16,16 @@ export type FirstAnswer = Pick<InteractionReplyOptions, 'content' | 'components'
 /** How long the engine may take before the interaction is deferred, by default (ms). */
 export const DEFER_AFTER_MS = 1_500;
 
+/** The interaction is too old to be answered (see TOO_LATE_MS): nothing was sent. */
+export class InteractionExpired extends Error {
+  constructor() {
+    super('the interaction is too old to be answered');
+  }
+}
+
 export class LazyReply {
   private deferral: Promise<unknown> | undefined;
+  private readonly expiresAt: number;
   private timer: NodeJS.Timeout | undefined;
   private sent = false;
 
@@ -35,7 +43,11 @@ export class LazyReply {
     createdAt: number = Date.now(),
   ) {
     const delay = Math.max(0, Math.min(deferAfterMs, createdAt + deferAfterMs - Date.now()));
-    this.timer = setTimeout(() => { this.defer().catch(onLateError); }, delay);
+    this.expiresAt = createdAt + TOO_LATE_MS;
+    this.timer = setTimeout(() => {
+      // Too late to defer: send() says so, once, to the adapter.
+      this.defer().catch((error: unknown) => { if (!(error instanceof InteractionExpired)) onLateError(error); });
+    }, delay);
   }
 
   /** Whether the first answer (a reply or the deferral's edit) went out. */
@@ -53,6 +65,7 @@ export class LazyReply {
     this.stopClock();
     if (this.deferral) return this.deferral;
     if (this.sent) return Promise.resolve();
+    if (Date.now() > this.expiresAt) return Promise.reject(new InteractionExpired());
     const ephemeral = { flags: MessageFlags.Ephemeral } as const;
     this.deferral = this.mode === 'update' ? (this.interaction as MessageComponentInteraction).deferUpdate() : this.interaction.deferReply(ephemeral);
     return this.deferral;
@@ -60,10 +73,16 @@ export class LazyReply {
 
   /**
    * The first answer: the reply itself when it comes in time, else the edit of the deferred
-   * reply (after the deferral went through). Ephemeral in `reply` mode.
+   * reply (after the deferral went through). Ephemeral in `reply` mode. Rejects with
+   * InteractionExpired, sending nothing, when the interaction was neither answered nor
+   * deferred in time (Discord would refuse it).
    */
   async send(answer: FirstAnswer): Promise<void> {
     this.stopClock();
+    if (!this.deferral && Date.now() > this.expiresAt) {
+      this.sent = true;
+      throw new InteractionExpired();
+    }
     if (this.deferral) {
       await this.deferral;
       this.sent = true;
@@ -80,3 +99,33 @@ export class LazyReply {
     this.timer = undefined;
   }
 }
+
+/**
+ * How late interactions reach the bot, beyond the quickest delivery seen lately. An
+ * interaction's id tells when Discord created it; measured from the quickest recent delivery,
+ * a skew between this machine's clock and Discord's does not count. When a window passes,
+ * the quickest is measured again (a busy moment then only makes lateness look smaller).
+ */
+export class InteractionLateness {
+  private quickest = Number.POSITIVE_INFINITY;
+  private since = 0;
+
+  constructor(private readonly windowMs = 60_000) {}
+
+  /** The lateness (ms) of an interaction created at `createdAt`, received `now`. */
+  of(createdAt: number, now = Date.now()): number {
+    const age = now - createdAt;
+    if (age < this.quickest || now - this.since > this.windowMs) {
+      this.quickest = age;
+      this.since = now;
+    }
+    return age - this.quickest;
+  }
+}
+
+/**
+ * Past this lateness an interaction cannot be answered in time (Discord forgets it 3 s after
+ * creating it): the bot skips it rather than spend a busy moment on an answer Discord refuses,
+ * and the member's client shows that it failed, so they press again.
+ */
+export const TOO_LATE_MS = 2_800;

@@ -2,7 +2,7 @@
  * The first answer to an interaction: the engine's answer itself when it comes in time (one
  * request), else a deferral and its edit, never both a reply and a deferral.
  */
-import { LazyReply } from '../../adapters/discord/reply';
+import { InteractionExpired, InteractionLateness, LazyReply } from '../../adapters/discord/reply';
 
 type Call = { what: string; payload?: unknown };
 
@@ -80,4 +80,22 @@ it('defers sooner an interaction that was created a while ago (it waited in a bu
   expect(reply.deferred).toBe(true);
   await reply.send({ content: 'late' });
   expect(calls.map((c) => c.what)).toEqual(['deferReply', 'deferred', 'editReply']);
+});
+
+it('sends nothing for an interaction already too old to be answered, and says so', async () => {
+  const { calls, interaction } = stubInteraction();
+  const reply = new LazyReply(interaction, 'reply', 1_500, () => {}, Date.now() - 2_900);
+  await expect(reply.send({ content: 'too late' })).rejects.toBeInstanceOf(InteractionExpired);
+  await expect(reply.defer()).resolves.toBeUndefined(); // already given up: no deferral either
+  expect(calls).toEqual([]);
+});
+
+it('measures lateness from the quickest recent delivery, whatever the clocks say', () => {
+  const lateness = new InteractionLateness(60_000);
+  const skew = 5_000; // this machine's clock runs 5 s ahead of Discord's
+  const t0 = 1_000_000;
+  expect(lateness.of(t0 - skew, t0 + 40)).toBe(0); // the first delivery sets the floor (40 ms)
+  expect(lateness.of(t0 - skew + 1_000, t0 + 1_030)).toBe(0); // quicker: new floor
+  expect(lateness.of(t0 - skew + 2_000, t0 + 2_030 + 2_900)).toBe(2_900); // waited 2.9 s in a busy process
+  expect(lateness.of(t0 - skew + 100_000, t0 + 100_000 + 500)).toBe(0); // a minute later the floor is measured again
 });
