@@ -2,8 +2,8 @@
  * The Discord adapter: slash commands, modals and ballot components in, engine commands out;
  * engine announcements out through the outbox. Every interaction goes through one error
  * boundary and is answered only with the engine's (durable) result: at once when the engine
- * is quick, else after a deferral (reply.ts). Nothing
- * here decides a permission: the member's role ids go into the actor and the engine decides.
+ * is quick, else after a deferral (reply.ts). Nothing here decides a permission: the member's
+ * role ids go into the actor and the engine decides.
  */
 import {
   Client, DiscordAPIError, Events, GatewayIntentBits, MessageFlags, Options, RateLimitError, Routes, Status, type RawFile,

@@ -16,6 +16,16 @@ export type FirstAnswer = Pick<InteractionReplyOptions, 'content' | 'components'
 /** How long the engine may take before the interaction is deferred, by default (ms). */
 export const DEFER_AFTER_MS = 1_500;
 
+/** The last moment, after the interaction's creation, when a deferral still reaches Discord in time (ms). */
+export const DEFER_BY_MS = 2_500;
+
+/**
+ * The least time left to the engine before a deferral: a busy process, whose interactions
+ * arrive late, would otherwise defer every one at once and double its requests just when it
+ * has the least time for them; the engine answers in milliseconds, the reply itself is better.
+ */
+export const MIN_DEFER_DELAY_MS = 250;
+
 /** The interaction is too old to be answered (see TOO_LATE_MS): nothing was sent. */
 export class InteractionExpired extends Error {
   constructor() {
@@ -30,10 +40,12 @@ export class LazyReply {
   private sent = false;
 
   /**
-   * Starts the clock: `deferAfterMs` after the interaction was created at Discord (its id tells
-   * when; never later than `deferAfterMs` from now, whatever the clocks say), an interaction
-   * still without an answer is deferred. An interaction that waited in a busy process is thus
-   * deferred sooner. `onLateError` hears a deferral that failed while nobody waited for it yet.
+   * Starts the clock: an interaction still without an answer `deferAfterMs` from now is
+   * deferred, or sooner if that would come after DEFER_BY_MS from its creation at Discord
+   * (`createdAt`, on this machine's clock), but never sooner than MIN_DEFER_DELAY_MS from now:
+   * an interaction that arrives with less time left is answered when the engine's answer is
+   * ready, or not at all past TOO_LATE_MS. `onLateError` hears a deferral that failed while
+   * nobody waited for it yet.
    */
   constructor(
     private readonly interaction: RepliableInteraction,
@@ -42,8 +54,9 @@ export class LazyReply {
     private readonly onLateError: (error: unknown) => void,
     createdAt: number = Date.now(),
   ) {
-    const delay = Math.max(0, Math.min(deferAfterMs, createdAt + deferAfterMs - Date.now()));
+    const delay = Math.min(deferAfterMs, createdAt + DEFER_BY_MS - Date.now());
     this.expiresAt = createdAt + TOO_LATE_MS;
+    if (delay < Math.min(MIN_DEFER_DELAY_MS, deferAfterMs)) return;
     this.timer = setTimeout(() => {
       // Too late to defer: send() says so, once, to the adapter.
       this.defer().catch((error: unknown) => { if (!(error instanceof InteractionExpired)) onLateError(error); });

@@ -75,11 +75,22 @@ it('reports a deferral that failed while nobody waited for it, and never defers 
 
 it('defers sooner an interaction that was created a while ago (it waited in a busy process)', async () => {
   const { calls, interaction } = stubInteraction();
-  const reply = new LazyReply(interaction, 'reply', 1_000, () => {}, Date.now() - 990);
-  await sleep(40);
+  const reply = new LazyReply(interaction, 'reply', 1_500, () => {}, Date.now() - 2_200); // 300 ms left to defer in time
+  await sleep(150);
+  expect(reply.deferred).toBe(false);
+  await sleep(250);
   expect(reply.deferred).toBe(true);
   await reply.send({ content: 'late' });
   expect(calls.map((c) => c.what)).toEqual(['deferReply', 'deferred', 'editReply']);
+});
+
+it('never defers an interaction that arrives with too little time left: the reply itself goes when ready', async () => {
+  const { calls, interaction } = stubInteraction();
+  const reply = new LazyReply(interaction, 'reply', 1_500, () => {}, Date.now() - 2_400);
+  await sleep(300);
+  expect(reply.deferred).toBe(false);
+  await reply.send({ content: 'just in time' });
+  expect(calls).toEqual([{ what: 'reply', payload: { content: 'just in time', flags: 64 } }]);
 });
 
 it('sends nothing for an interaction already too old to be answered, and says so', async () => {
