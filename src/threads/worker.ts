@@ -5,6 +5,7 @@
  *
  * The parent side is {@link ThreadClient}; the worker's entry calls {@link serveThread}.
  */
+import { join } from 'node:path';
 import { parentPort, Worker, workerData } from 'node:worker_threads';
 
 /** A request to a thread: a handler's name and its argument. */
@@ -17,7 +18,9 @@ type ThreadMessage =
   | { readonly type: 'answer'; readonly id: number; readonly value: unknown }
   | { readonly type: 'failed'; readonly id?: number; readonly message: string };
 
-const BOOT = `require('tsx/cjs'); require(require('node:worker_threads').workerData.entry);`;
+// The thread runs the TypeScript sources as the binary does (bin/register.js: tsx's hook).
+const REGISTER = join(__dirname, '../../bin/register.js');
+const BOOT = `require(${JSON.stringify(REGISTER)}); require(require('node:worker_threads').workerData.entry);`;
 
 export class ThreadClient<Started> {
   private nextId = 1;
