@@ -9,7 +9,7 @@
  * `callback_data` (./callback.ts) that the engine re-checks. Every button press is answered
  * with `answerCallbackQuery`, once the engine has answered.
  */
-import { Input, Telegraf, TelegramError } from 'telegraf';
+import { Input, Telegraf, TelegramError, type Telegram } from 'telegraf';
 import type { CallbackQuery, Chat, InlineKeyboardButton, Message, User } from 'telegraf/types';
 import type { Command, CommandResult } from '../../src/engine/commands';
 import type { CampaignEvent } from '../../src/engine/events';
@@ -146,7 +146,7 @@ export class TelegramAdapter {
       options.log(`telegram: update ${ctx.update.update_id} failed: ${describe(error)}`);
     });
     this.bot.on('message', (ctx) => this.onMessage(ctx.message));
-    this.bot.on('callback_query', (ctx) => this.onCallback(ctx.callbackQuery));
+    this.bot.on('callback_query', (ctx) => this.onCallback(ctx.callbackQuery, ctx.telegram));
   }
 
   // ------------------------------------------------------------------ lifecycle
@@ -576,7 +576,8 @@ export class TelegramAdapter {
   // ------------------------------------------------------------------ buttons
 
   /** Every press is answered exactly once, after the engine answered (or with the refusal). */
-  private async onCallback(query: CallbackQuery): Promise<void> {
+  /** A button press; `telegram` is the update's own client (in webhook mode it holds Telegram's post). */
+  private async onCallback(query: CallbackQuery, telegram: Telegram): Promise<void> {
     this.prune();
     const data = 'data' in query ? query.data : undefined;
     let answer: Answer;
@@ -589,7 +590,10 @@ export class TelegramAdapter {
     // The engine's answer is durable: the press is answered without holding telegraf's polling
     // loop, which fetches the next updates only once every handler of a batch has returned.
     // Waiting for each answer's round trip there would cap a surge at one batch per round trip.
-    const sent = this.bot.telegram.answerCbQuery(query.id, clip(answer.text, CALLBACK_ANSWER_MAX), { show_alert: answer.alert })
+    // In webhook mode the answer rides in the response to Telegram's post of the update (no
+    // request of its own: telegraf's webhook reply, for this update's client only).
+    telegram.webhookReply = true;
+    const sent = telegram.answerCbQuery(query.id, clip(answer.text, CALLBACK_ANSWER_MAX), { show_alert: answer.alert })
       .then(() => {}, (error: unknown) => this.options.log(`telegram: could not answer button ${query.id}: ${describe(error)}`))
       .finally(() => this.answering.delete(sent));
     this.answering.add(sent);

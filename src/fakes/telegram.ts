@@ -5,6 +5,8 @@
  * What it does like the real one:
  * - long polling: `getUpdates` is held open until an update arrives or its `timeout` passes,
  *   updates below `offset` are confirmed and dropped, a newer `getUpdates` ends an older one (409);
+ * - webhook: after `setWebhook`, updates are posted to the bot's webhook instead (getUpdates
+ *   then answers 409), and a method in the webhook's response body is carried out;
  * - HTML parse mode: only Telegram's tags, `&lt; &gt; &amp; &quot;` escaping, else a 400;
  * - limits: text 1–4096 characters after parsing, `callback_data` 1–64 bytes, callback answers
  *   up to 200 characters, each callback query answered at most once;
@@ -14,7 +16,7 @@
  * on what a Telegram user would have seen rather than on internal calls.
  */
 import { EventEmitter } from 'node:events';
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { Agent, createServer, request, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { parseTelegramHtml, type ParsedEntity } from './telegram-html';
 
@@ -61,6 +63,8 @@ export interface RecordedCall {
   readonly description?: string;
   readonly result?: unknown;
   readonly at: number;
+  /** The bot made this call in its answer to a webhook post (no request of its own). */
+  readonly viaWebhook?: true;
 }
 
 /** An answer given to a button press, as the user sees it (a toast or an alert). */
@@ -107,6 +111,9 @@ export class FakeBotApi {
   private nextQueryId = 1;
   private readonly queries = new Set<string>();
   private readonly recording: boolean;
+  private webhook: Webhook | undefined;
+  /** Updates of `pending` being posted to the webhook (by update_id). */
+  private readonly posting = new Set<number>();
 
   /** Called with each callback query id when the bot answers it. */
   onAnswer(listener: (queryId: string, answer: CallbackAnswer) => void): void {
@@ -139,6 +146,7 @@ export class FakeBotApi {
   }
 
   async close(): Promise<void> {
+    this.deleteWebhook();
     this.waiter?.respond([]);
     this.waiter = undefined;
     this.server.closeAllConnections();
@@ -255,6 +263,10 @@ export class FakeBotApi {
 
   private push(body: Record<string, unknown>): void {
     this.pending.push({ update_id: this.nextUpdateId++, ...body });
+    if (this.webhook) {
+      this.pumpWebhook();
+      return;
+    }
     const waiter = this.waiter;
     if (waiter) {
       const ready = this.available(waiter.offset, waiter.limit);
@@ -320,7 +332,105 @@ export class FakeBotApi {
     }
   }
 
+  // ------------------------------------------------------------------ webhook
+
+  /**
+   * setWebhook: updates are then posted to `url`, one per request, up to `max_connections` at
+   * once (40 by default, as Telegram), with the `X-Telegram-Bot-Api-Secret-Token` header. A
+   * method in the response body (`{ "method": "answerCallbackQuery", … }`) is carried out, as
+   * Telegram does. An update whose post fails is posted again a second later. TLS is a proxy's
+   * job in front of a bot: an https URL on a loopback host is posted to in plain HTTP; another
+   * host is registered but never reached (this stand-in has no network).
+   */
+  private setWebhook(p: Record<string, unknown>): true {
+    const url = new URL(String(p.url ?? ''));
+    if (url.protocol !== 'https:') throw new ApiError(400, 'Bad Request: bad webhook: HTTPS url must be provided for webhook');
+    const maxConnections = Number(p.max_connections ?? 40);
+    this.webhook?.agent.destroy();
+    this.webhook = {
+      url: ['127.0.0.1', 'localhost', '[::1]'].includes(url.hostname) ? new URL(`http://${url.host}${url.pathname}${url.search}`) : null,
+      secret: typeof p.secret_token === 'string' ? p.secret_token : undefined,
+      maxConnections,
+      agent: new Agent({ keepAlive: true, maxSockets: maxConnections }),
+    };
+    if (p.drop_pending_updates === true || p.drop_pending_updates === 'true') this.pending.length = 0;
+    this.pumpWebhook();
+    return true;
+  }
+
+  private deleteWebhook(): true {
+    this.webhook?.agent.destroy();
+    this.webhook = undefined;
+    this.posting.clear();
+    return true;
+  }
+
+  /** Posts the next pending updates to the webhook, as many as it takes at once. */
+  private pumpWebhook(): void {
+    const webhook = this.webhook;
+    if (!webhook?.url) return;
+    for (const update of this.pending) {
+      if (this.posting.size >= webhook.maxConnections) return;
+      if (this.posting.has(update.update_id)) continue;
+      this.posting.add(update.update_id);
+      this.postUpdate(webhook as Webhook & { url: URL }, update);
+    }
+  }
+
+  private postUpdate(webhook: Webhook & { url: URL }, update: { update_id: number }): void {
+    const body = JSON.stringify(update);
+    const done = (ok: boolean): void => {
+      if (this.webhook !== webhook) return;
+      this.posting.delete(update.update_id);
+      if (ok) {
+        const at = this.pending.indexOf(update as never);
+        if (at >= 0) this.pending.splice(at, 1);
+        this.pumpWebhook();
+      } else {
+        setTimeout(() => this.pumpWebhook(), 1_000).unref();
+      }
+    };
+    const req = request(webhook.url, {
+      method: 'POST', agent: webhook.agent,
+      headers: { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body), ...(webhook.secret ? { 'x-telegram-bot-api-secret-token': webhook.secret } : {}) },
+    }, (res) => {
+      const chunks: Buffer[] = [];
+      res.on('data', (chunk: Buffer) => chunks.push(chunk));
+      res.on('end', () => {
+        const ok = (res.statusCode ?? 500) >= 200 && (res.statusCode ?? 500) < 300;
+        if (ok) this.webhookReply(Buffer.concat(chunks).toString('utf8'));
+        done(ok);
+      });
+      res.on('error', () => done(false));
+    });
+    req.on('error', () => done(false));
+    req.end(body);
+  }
+
+  /** A method the bot answered in the webhook's response body. */
+  private webhookReply(text: string): void {
+    if (text.trim() === '') return;
+    let reply: Record<string, unknown>;
+    try {
+      reply = JSON.parse(text) as Record<string, unknown>;
+    } catch {
+      return; // Telegram ignores a body that is not a method call
+    }
+    const { method, ...params } = reply;
+    if (typeof method !== 'string') return;
+    const at = Date.now();
+    try {
+      const result = this.call(method, params);
+      if (this.recording) this.calls.push({ method, params, at, ok: true, result, viaWebhook: true });
+    } catch (error) {
+      if (!(error instanceof ApiError)) throw error;
+      if (this.recording) this.calls.push({ method, params, at, ok: false, error_code: error.code, description: error.description, viaWebhook: true });
+    }
+    this.events.emit('call');
+  }
+
   private getUpdates(params: Record<string, unknown>, req: IncomingMessage, res: ServerResponse): Promise<unknown[] | typeof CLOSED> {
+    if (this.webhook) return Promise.reject(new ApiError(409, "Conflict: can't use getUpdates method while webhook is active; use deleteWebhook to delete the webhook first"));
     const offset = Number(params.offset ?? 0);
     const limit = Number(params.limit ?? 100);
     const timeout = Math.min(Number(params.timeout ?? 0), 50);
@@ -350,7 +460,9 @@ export class FakeBotApi {
   private call(method: string, p: Record<string, unknown>): unknown {
     switch (method) {
       case 'getMe': return { ...this.bot, can_join_groups: true, can_read_all_group_messages: false, supports_inline_queries: false };
-      case 'deleteWebhook': case 'setWebhook': case 'close': case 'logOut': return true;
+      case 'setWebhook': return this.setWebhook(p);
+      case 'deleteWebhook': return this.deleteWebhook();
+      case 'close': case 'logOut': return true;
       case 'setMyCommands': return this.setMyCommands(p);
       case 'deleteMyCommands': return true;
       case 'getChat': return this.chatOf(p.chat_id);
@@ -497,6 +609,14 @@ export class FakeBotApi {
 }
 
 const CLOSED = Symbol('closed');
+
+interface Webhook {
+  /** Where updates are posted; null for a host the stand-in cannot reach. */
+  readonly url: URL | null;
+  readonly secret: string | undefined;
+  readonly maxConnections: number;
+  readonly agent: Agent;
+}
 
 function readBody(req: IncomingMessage): Promise<Buffer> {
   return new Promise((resolve, reject) => {

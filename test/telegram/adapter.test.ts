@@ -193,6 +193,37 @@ describe('the Telegram adapter in webhook mode', () => {
   });
 });
 
+describe('a button press in webhook mode', () => {
+  it('is posted to the webhook and answered in the response to that post, with no request of its own', async () => {
+    await adapter.stop();
+    const port = await freePort();
+    const hooked = new TelegramAdapter({
+      engine, campaigns: [campaign], token: fake.token, apiRoot: fake.apiRoot, log: (line) => logged.push(line),
+      webhook: { url: `https://127.0.0.1:${port}/tg/hook`, secret: 'sesame', port },
+    });
+    await hooked.start();
+    const since = fake.calls.length; // the polling adapter of beforeEach made calls before
+    try {
+      engine.answer = (command) => {
+        if (command.type === 'shortlist.list') return { ok: true, type: 'shortlist.list', proposals: [proposal('1', 'a')] };
+        return { ok: true, type: 'vote', categoryId: 'one', choice: ['1'], changed: false, labels: ['a'] };
+      };
+      await hooked.deliver(event({ kind: 'shortlist.published', items: [], endsAt: 0 }), target);
+      const ballot = fake.messagesIn(group)[0]!;
+      const answer = await fake.waitForAnswer(fake.press(fake.user(5, 'Eve'), ballot, 'v:0:0:1'));
+      expect(answer.show_alert).toBe(false);
+      expect(engine.seen.map((s) => s.command.type)).toContain('vote');
+      const calls = fake.calls.slice(since);
+      const answers = calls.filter((c) => c.method === 'answerCallbackQuery');
+      expect(answers).toHaveLength(1);
+      expect(answers[0]).toMatchObject({ ok: true, viaWebhook: true });
+      expect(calls.some((c) => c.method === 'getUpdates')).toBe(false);
+    } finally {
+      await hooked.stop();
+    }
+  });
+});
+
 function freePort(): Promise<number> {
   return new Promise((resolve) => {
     const server = createServer().listen(0, '127.0.0.1', () => {
