@@ -48,11 +48,12 @@ const USAGE = `Usage: cocreate <command> [options]
   discord register-commands [--guild ID]  register the Discord slash commands (on one server, else globally)
   fan export|erase PLATFORM:ID [--campaign ID]
                                           a fan's data as JSON, or erase the fan (every stored campaign by default)
-  rehearse FILE [--fans N] [--rate R] [--warmup W] [--only discord|telegram] [--json]
+  rehearse FILE [--fans N] [--rate R] [--warmup W] [--only discord|telegram] [--telegram webhook|polling] [--json]
                                           replay a surge of N fans voting at R per second through the real
                                           adapters against local stand-ins of Discord and Telegram, on Redis
                                           (half on each platform, or all on one with --only), after W early
-                                          fans at 200/s (default N/10, at most 2000; 0: a cold start)
+                                          fans at 200/s (default N/10, at most 2000; 0: a cold start); the
+                                          Telegram bot takes updates by long polling unless --telegram webhook
 
 Options of run:
   --from-now    shift the campaign's schedule so that its first phase opens now (to try a past campaign)
@@ -439,11 +440,13 @@ async function storedCampaigns(): Promise<string[]> {
 }
 
 async function rehearseCommand(rest: readonly string[]): Promise<number> {
-  const { positionals, values } = args(rest, { fans: { type: 'string' }, rate: { type: 'string' }, only: { type: 'string' }, warmup: { type: 'string' }, json: { type: 'boolean' } });
+  const { positionals, values } = args(rest, { fans: { type: 'string' }, rate: { type: 'string' }, only: { type: 'string' }, warmup: { type: 'string' }, telegram: { type: 'string' }, json: { type: 'boolean' } });
   const [file] = positionals;
   if (!file || positionals.length > 1) throw new CliError('rehearse needs exactly one FILE', 2);
   const only = values.only;
   if (only !== undefined && only !== 'discord' && only !== 'telegram') throw new CliError('--only takes discord or telegram', 2);
+  const telegram = values.telegram;
+  if (telegram !== undefined && telegram !== 'webhook' && telegram !== 'polling') throw new CliError('--telegram takes webhook or polling', 2);
   const fans = Number(values.fans ?? '1000');
   const rate = Number(values.rate ?? '500');
   if (!Number.isInteger(fans) || fans < 1 || fans > 10_000_000) throw new CliError('--fans takes a whole number from 1 to 10000000', 2);
@@ -456,7 +459,7 @@ async function rehearseCommand(rest: readonly string[]): Promise<number> {
   const [spec] = await loadSpecs([file]);
   let report;
   try {
-    report = await rehearse({ campaign: spec!, fans, rate, ...(only ? { only } : {}), ...(warmup === undefined ? {} : { warmup }), redisUrl: url, prefix: env.config.redisPrefix, progress: (line) => process.stderr.write(`rehearse: ${line}\n`) });
+    report = await rehearse({ campaign: spec!, fans, rate, ...(only ? { only } : {}), ...(warmup === undefined ? {} : { warmup }), ...(telegram ? { telegram } : {}), redisUrl: url, prefix: env.config.redisPrefix, progress: (line) => process.stderr.write(`rehearse: ${line}\n`) });
   } catch (error) {
     throw new CliError(`rehearsal failed: ${scrub((error as Error).message)}`);
   }

@@ -3,6 +3,8 @@
  * one process per platform on one Redis, each bot has its own engine, store connection and
  * outbox (which delivers only its platform's announcements) and its own core.
  */
+import { randomBytes } from 'node:crypto';
+import { createServer } from 'node:net';
 import type { CampaignSpec } from '../engine/model';
 import { DiscordAdapter } from '../../adapters/discord/adapter';
 import { TelegramAdapter } from '../../adapters/telegram/adapter';
@@ -21,6 +23,8 @@ export interface BotThreadOptions {
   readonly endpoints: CrowdEndpoints;
   readonly redisUrl: string;
   readonly prefix: string;
+  /** How the Telegram bot receives updates: a webhook on a free loopback port, or long polling. */
+  readonly telegram: 'webhook' | 'polling';
 }
 
 /** What a bot counted: its vote commands by outcome, refusals by code, 429s met by its outbox. */
@@ -73,7 +77,12 @@ async function serve(options: BotThreadOptions) {
       runtime.outbox.register('discord', discord.deliver, discord.targets);
       adapter = discord;
     } else {
-      const telegram = new TelegramAdapter({ engine, campaigns: [spec], token: endpoints.telegram.token, apiRoot: endpoints.telegram.apiRoot, log });
+      // A webhook's TLS is a proxy's job: the stand-in posts to this loopback port in plain HTTP.
+      const port = options.telegram === 'webhook' ? await freePort() : 0;
+      const telegram = new TelegramAdapter({
+        engine, campaigns: [spec], token: endpoints.telegram.token, apiRoot: endpoints.telegram.apiRoot, log,
+        ...(options.telegram === 'webhook' ? { webhook: { url: `https://127.0.0.1:${port}/telegram`, secret: randomBytes(16).toString('hex'), port } } : {}),
+      });
       await telegram.start();
       runtime.outbox.register('telegram', telegram.deliver, telegram.targets);
       adapter = telegram;
@@ -103,6 +112,15 @@ async function serve(options: BotThreadOptions) {
       },
     },
   };
+}
+
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer().once('error', reject).listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as { port: number };
+      server.close(() => resolve(port));
+    });
+  });
 }
 
 // Serves only in the thread started for this file (another thread may import it).

@@ -37,6 +37,12 @@ export interface RehearsalOptions {
   readonly progress?: (line: string) => void;
   /** Every fan on one platform (default: half on each). */
   readonly only?: 'discord' | 'telegram';
+  /**
+   * How the Telegram bot receives updates (default `polling`). By `webhook` its answers to
+   * button presses ride in the responses to the stand-in's posts (no request of their own),
+   * which saves the bot CPU but costs the stand-in more, on the same cores.
+   */
+  readonly telegram?: 'webhook' | 'polling';
   /** Early fans voting at 200/s before the surge (default: a tenth of `fans`, at most 2,000); 0 for a cold start. */
   readonly warmup?: number;
 }
@@ -56,6 +62,8 @@ export interface RehearsalReport {
   readonly fans: number;
   readonly rate: number;
   readonly platforms: { readonly discord: number; readonly telegram: number };
+  /** How the Telegram bot received updates. */
+  readonly telegramMode: 'webhook' | 'polling';
   readonly categories: readonly string[];
   /** The early fans who voted before the surge (on the same bots), and their acknowledgement times. */
   readonly warmup: { readonly fans: number; readonly rate: number; readonly answered: number; readonly ackMs: Percentiles };
@@ -171,12 +179,13 @@ export async function rehearse(options: RehearsalOptions): Promise<RehearsalRepo
   try {
     // The stand-ins and the crowd take a thread (a core) of their own, as the platforms do;
     // each platform's bot takes another, as one process per platform on one Redis would.
+    const telegramMode = options.telegram ?? 'polling';
     const crowd = await startCrowdThread();
     threads.push(crowd);
     const { endpoints } = crowd;
     const bots: BotThread[] = [];
     for (const platform of ['discord', 'telegram'] as const) {
-      const bot = await startBotThread({ platform, spec, endpoints, redisUrl: options.redisUrl, prefix });
+      const bot = await startBotThread({ platform, spec, endpoints, redisUrl: options.redisUrl, prefix, telegram: telegramMode });
       threads.push(bot);
       bots.push(bot);
     }
@@ -228,7 +237,7 @@ export async function rehearse(options: RehearsalOptions): Promise<RehearsalRepo
     const onTelegram = sent - surge.onDiscord;
     const report: RehearsalReport = {
       campaign: spec.id, fans: options.fans, rate: options.rate,
-      platforms: { discord: surge.onDiscord, telegram: onTelegram },
+      platforms: { discord: surge.onDiscord, telegram: onTelegram }, telegramMode,
       categories: categories.map((c) => c.id),
       warmup: { fans: early.sent, rate: WARMUP_RATE, answered: early.answered, ackMs: percentiles(warmup ? concat(warmup.ack.discord, warmup.ack.telegram) : new Float64Array()) },
       accepted: voteOk, refused: voteRefused + Math.max(0, answered + early.answered - voteOk - voteRefused), refusals, lost, stored,
@@ -259,7 +268,7 @@ const sum = (values: readonly number[]) => values.reduce((a, b) => a + b, 0);
 export function formatRehearsal(r: RehearsalReport, where: string): string {
   const codes = Object.entries(r.refusals).map(([code, n]) => `${code} ${n}`).join(', ');
   return [
-    `rehearsal of ${r.campaign}: ${r.fans} fans at ${r.rate}/s (Discord ${r.platforms.discord}, Telegram ${r.platforms.telegram}) on ${where}`,
+    `rehearsal of ${r.campaign}: ${r.fans} fans at ${r.rate}/s (Discord ${r.platforms.discord}, Telegram ${r.platforms.telegram} by ${r.telegramMode}) on ${where}`,
     `categories voted: ${r.categories.join(', ')}`,
     r.warmup.fans > 0
       ? `before the surge: ${r.warmup.fans} early fans at ${r.warmup.rate}/s, ${r.warmup.answered} answered, acknowledgement p99 ${r.warmup.ackMs.p99} ms`

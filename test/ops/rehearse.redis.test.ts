@@ -33,3 +33,15 @@ it('replays 500 fans voting through both platforms, after 40 early fans, and los
     redis.disconnect();
   }
 });
+
+it('replays fans pressing on Telegram with the bot on a webhook: each answer rides in the response to its post', async () => {
+  const loaded = loadCampaignFile('campaigns/danone-michalak.yaml');
+  if (!loaded.ok) throw new Error('campaign invalid');
+  const prefix = uniquePrefix('test:rehearse-webhook:');
+  const report = await rehearse({ campaign: loaded.spec, fans: 200, rate: 200, warmup: 0, only: 'telegram', telegram: 'webhook', redisUrl: redisUrl(), prefix, maxSettleMs: 60_000 });
+  expect(report.telegramMode).toBe('webhook');
+  expect(report.platforms).toEqual({ discord: 0, telegram: 200 });
+  expect(report.lost).toBe(0);
+  expect(report.stored).toBe(200);
+  expect(report.ackMsBy.telegram.max).toBeGreaterThan(0);
+});
