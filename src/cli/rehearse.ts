@@ -15,7 +15,7 @@ import type { Command } from '../engine/commands';
 import { CROWD_CHANNEL, CROWD_CHAT, CROWD_GUILD, type SurgeOutcome } from '../fakes/crowd';
 import { startCrowdThread } from '../fakes/crowd-worker';
 import { createRedisConnection } from '../stores/redis/connection';
-import { startBotThread, type BotThread } from './rehearse-bot';
+import { startBotThread, type BotThread, type RehearsedPlatform } from './rehearse-bot';
 import { redisRuntime, type Runtime } from './runtime';
 import { shiftToNow } from './shift';
 
@@ -231,8 +231,12 @@ export async function rehearse(options: RehearsalOptions): Promise<RehearsalRepo
     const unanswered = sent - answered + early.sent - early.answered;
     const lost = unanswered + Math.max(0, voteOk - stored);
     const ackMs = percentiles(concat(surge.ack.discord, surge.ack.telegram));
-    const perFan = (before: number | null | undefined, after: number | null | undefined, fans: number) =>
-      before == null || after == null || fans === 0 ? null : round3((after - before) / fans);
+    const cpuPerFan = (platform: RehearsedPlatform, fans: number) => {
+      const at = bots.findIndex((bot) => bot.platform === platform);
+      const before = cpuBefore[at];
+      const after = cpuAfter[at];
+      return before == null || after == null || fans === 0 ? null : round3((after - before) / fans);
+    };
     const onTelegram = sent - surge.onDiscord;
     const report: RehearsalReport = {
       campaign: spec.id, fans: options.fans, rate: options.rate,
@@ -243,8 +247,8 @@ export async function rehearse(options: RehearsalOptions): Promise<RehearsalRepo
       ackMs, ackMsBy: { discord: percentiles(surge.ack.discord), telegram: percentiles(surge.ack.telegram) },
       answerMs: percentiles(surge.answer), outbox429, seconds: Math.round(surge.seconds * 10) / 10,
       cpuMsPerFan: {
-        discord: perFan(cpuBefore[0], cpuAfter[0], surge.onDiscord),
-        telegram: perFan(cpuBefore[1], cpuAfter[1], onTelegram),
+        discord: cpuPerFan('discord', surge.onDiscord),
+        telegram: cpuPerFan('telegram', onTelegram),
         crowd: surge.cpuMs === null || sent === 0 ? null : round3(surge.cpuMs / sent),
       },
       ok: lost === 0 && ackMs.p99 < 3_000 && outbox429 === 0,

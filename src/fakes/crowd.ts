@@ -1,8 +1,8 @@
 /**
  * The platform side of a surge rehearsal: the stand-ins of Discord and Telegram and a crowd of
- * fans pressing the ballots the bot posted there. `cocreate rehearse` runs it in a worker
- * thread of its own, so that the stand-ins and the crowd take a core of their own, as the real
- * platforms and their users do not share the bot's CPU; the bot keeps the main thread.
+ * fans pressing the ballots the bots posted there. `cocreate rehearse` runs it in a worker
+ * thread of its own (crowd-worker.ts), so that the stand-ins and the crowd take a core of their
+ * own, as the real platforms and their users do not share the bots' CPU.
  */
 import { randomBytes } from 'node:crypto';
 import { decodeCustomId } from '../../adapters/discord/ids';
@@ -45,8 +45,6 @@ export interface SurgeOutcome {
   /** Press → the answer carrying the engine's result. */
   readonly answer: Float64Array;
   readonly seconds: number;
-  /** 429s the stand-ins answered to the bot's channel posts. */
-  readonly rateLimited: number;
   /** CPU time of the crowd's thread (the stand-ins and the fans) during the surge, ms; null off Linux. */
   readonly cpuMs: number | null;
 }
@@ -208,7 +206,7 @@ export class Crowd {
     progress(`${answered} of ${sent} answered after ${seconds.toFixed(1)} s`);
     const cpuAfter = threadCpuMs();
     const cpuMs = cpuBefore === null || cpuAfter === null ? null : cpuAfter - cpuBefore;
-    return { sent, answered, onDiscord, ack: { discord: ack.discord.values(), telegram: ack.telegram.values() }, answer: answer.values(), seconds, rateLimited: discord.rateLimited, cpuMs };
+    return { sent, answered, onDiscord, ack: { discord: ack.discord.values(), telegram: ack.telegram.values() }, answer: answer.values(), seconds, cpuMs };
   }
 
   async stop(): Promise<void> {
