@@ -47,7 +47,7 @@ export interface RuntimeOptions {
 /** An engine on the embedded default. Call `engine.start()` once adapters have registered. */
 export function embeddedRuntime(options: RuntimeOptions): EmbeddedRuntime {
   const onError = options.onError ?? logError;
-  const memoryOutbox = new MemoryOutbox(options.outbox ?? {});
+  const memoryOutbox = new MemoryOutbox({ onError, ...options.outbox });
   const store = new MemoryCampaignStore({ outbox: memoryOutbox });
   const scheduler = new MemoryPhaseScheduler({ clock: options.clock, onError: (e, job) => onError(e, `job ${job.id}`) });
   const { metrics } = options;
@@ -103,10 +103,10 @@ export async function redisRuntime(options: RedisRuntimeOptions): Promise<Runtim
   const redis = options.cluster ? await createClusterConnection([options.url]) : await createRedisConnection(options.url);
   redis.on('error', (error: Error) => onError(error, 'redis'));
   const store = new RedisCampaignStore({ redis, prefix });
-  const bullmqOutbox = new BullmqOutbox({ ...options.outbox, connection: redis, prefix, campaignIds: options.campaigns.map((c) => c.id) });
+  const bullmqOutbox = new BullmqOutbox({ onError, ...options.outbox, connection: redis, prefix, campaignIds: options.campaigns.map((c) => c.id) });
   const scheduler = options.scheduler === 'memory'
     ? new MemoryPhaseScheduler({ clock: options.clock, onError: (e, job) => onError(e, `job ${job.id}`) })
-    : new BullmqPhaseScheduler({ connection: redis, prefix, onError: (e, job) => onError(e, `job ${job.id}`) });
+    : new BullmqPhaseScheduler({ connection: redis, prefix, onError: (e, job) => onError(e, `job ${job.id}`), onQueueError: onError });
   const { metrics } = options;
   metrics?.watchBacklog(bullmqOutbox);
   const outbox = metrics ? observeOutbox(bullmqOutbox, metrics) : bullmqOutbox;

@@ -47,8 +47,14 @@ export interface BullmqOutboxOptions {
   readonly maxAttempts?: number;
   /** Wait before the first retry; each further retry waits twice as long. Default 1000 ms. */
   readonly baseDelayMs?: number;
-  /** Called, in the process that tried last, when a delivery gives up. Default: logged with console.error. */
+  /** Called, in the process that tried last, when a delivery gives up. Default: reported through `onError`. */
   readonly onGiveUp?: (failure: DeliveryFailure) => void;
+  /**
+   * Called with what goes wrong around the deliveries: the queues' and workers' errors (Redis
+   * going away), a lane that cannot be opened or relayed, a stream entry that is not an event.
+   * The outbox carries on (it retries once Redis is back). Default: logged with console.error.
+   */
+  readonly onError?: (error: unknown, context: string) => void;
   /** Deliveries run at once per platform by this process. Default 16. */
   readonly concurrency?: number;
   /** How often the relay looks for events appended by other processes. Default 200 ms. */
@@ -182,8 +188,8 @@ for i = 1, 2 do
 end
 return 0`;
 
-const logGiveUp = (f: DeliveryFailure): void => {
-  console.error(`outbox: gave up delivering ${f.event.id} to ${laneName(f.target)} after ${f.attempts} attempts`, f.error);
+const logError = (error: unknown, context: string): void => {
+  console.error(context, error);
 };
 
 const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
@@ -208,6 +214,7 @@ export class BullmqOutbox implements Outbox {
   private readonly maxAttempts: number;
   private readonly baseDelayMs: number;
   private readonly onGiveUp: (failure: DeliveryFailure) => void;
+  private readonly onError: (error: unknown, context: string) => void;
   private readonly concurrency: number;
   private readonly pollMs: number;
   private readonly claimIdleMs: number;
@@ -232,7 +239,10 @@ export class BullmqOutbox implements Outbox {
     this.pacing = { ...DEFAULT_PACING, ...options.pacing };
     this.maxAttempts = options.maxAttempts ?? 5;
     this.baseDelayMs = options.baseDelayMs ?? 1_000;
-    this.onGiveUp = options.onGiveUp ?? logGiveUp;
+    const onError = options.onError ?? logError;
+    this.onError = onError;
+    this.onGiveUp = options.onGiveUp
+      ?? ((f) => onError(f.error, `outbox: gave up delivering ${f.event.id} to ${laneName(f.target)} after ${f.attempts} attempts`));
     this.concurrency = options.concurrency ?? 16;
     this.pollMs = options.pollMs ?? 200;
     this.claimIdleMs = options.claimIdleMs ?? 30_000;
@@ -326,8 +336,8 @@ export class BullmqOutbox implements Outbox {
       removeOnComplete: { age: this.keepDeliveredSec },
       removeOnFail: { age: 7 * 86_400 },
     });
-    queue.on('error', (error) => console.error(`outbox: ${platform} queue error`, error));
-    worker.on('error', (error) => console.error(`outbox: ${platform} worker error`, error));
+    queue.on('error', (error) => this.onError(error, `outbox: ${platform} queue`));
+    worker.on('error', (error) => this.onError(error, `outbox: ${platform} worker`));
     return { queue, worker };
   }
 
@@ -352,7 +362,7 @@ export class BullmqOutbox implements Outbox {
         }
       }
     };
-    this.opening = this.opening.then(open).catch((error: unknown) => console.error('outbox: could not open lanes', error));
+    this.opening = this.opening.then(open).catch((error: unknown) => this.onError(error, 'outbox: could not open lanes'));
     return this.opening;
   }
 
@@ -381,7 +391,7 @@ export class BullmqOutbox implements Outbox {
       } while (lane.again && !this.closed);
     })()
       .catch((error: unknown) => {
-        if (!this.closed) console.error(`outbox: relaying ${lane.campaignId} to ${lane.group} failed`, error);
+        if (!this.closed) this.onError(error, `outbox: relaying ${lane.campaignId} to ${lane.group} failed`);
       })
       .finally(() => {
         lane.pumping = false;
@@ -396,7 +406,7 @@ export class BullmqOutbox implements Outbox {
       const [entryId, json, claimed] = next;
       const event = parseEvent(json);
       if (!event) {
-        console.error(`outbox: skipped entry ${entryId} of ${lane.stream}, not an event: ${json.slice(0, 200)}`);
+        this.onError(new Error(`not an event: ${json.slice(0, 200)}`), `outbox: skipped entry ${entryId} of ${lane.stream}`);
         await this.connection.xack(lane.stream, lane.group, entryId);
         continue;
       }

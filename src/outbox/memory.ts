@@ -15,8 +15,10 @@ export interface MemoryOutboxOptions {
   readonly maxAttempts?: number;
   /** Wait before the first retry; each further retry waits twice as long. Default 200 ms. */
   readonly baseDelayMs?: number;
-  /** Called when a delivery gives up. Default: logged with console.error. */
+  /** Called when a delivery gives up. Default: reported through `onError`. */
   readonly onGiveUp?: (failure: DeliveryFailure) => void;
+  /** Called with a delivery's give-up when `onGiveUp` is not set. Default: logged with console.error. */
+  readonly onError?: (error: unknown, context: string) => void;
 }
 
 interface Registration {
@@ -31,8 +33,8 @@ interface Lane {
   running: boolean;
 }
 
-const logGiveUp = (f: DeliveryFailure): void => {
-  console.error(`outbox: gave up delivering ${f.event.id} to ${laneKey(f.target)} after ${f.attempts} attempts`, f.error);
+const logError = (error: unknown, context: string): void => {
+  console.error(context, error);
 };
 
 function laneKey(target: DeliveryTarget): string {
@@ -65,7 +67,9 @@ export class MemoryOutbox implements Outbox {
   constructor(options: MemoryOutboxOptions = {}) {
     this.maxAttempts = options.maxAttempts ?? 5;
     this.baseDelayMs = options.baseDelayMs ?? 200;
-    this.onGiveUp = options.onGiveUp ?? logGiveUp;
+    const onError = options.onError ?? logError;
+    this.onGiveUp = options.onGiveUp
+      ?? ((f) => onError(f.error, `outbox: gave up delivering ${f.event.id} to ${laneKey(f.target)} after ${f.attempts} attempts`));
   }
 
   enqueue(events: readonly CampaignEvent[]): Promise<void> {

@@ -15,6 +15,8 @@ export interface BullmqPhaseSchedulerOptions {
   readonly queueName?: string;
   /** Called when a handler rejects; the job is not retried. Default: logged with console.error. */
   readonly onError?: (error: unknown, job: PhaseJob) => void;
+  /** Called with the queue's and worker's errors (Redis going away); they carry on. Default: logged with console.error. */
+  readonly onQueueError?: (error: unknown, context: string) => void;
   /** Jobs fired at once by this process. Default 8. */
   readonly concurrency?: number;
   /** How long a fired job's id is kept (its record only: scheduling the id again still works). Default one day. */
@@ -49,6 +51,7 @@ export class BullmqPhaseScheduler implements PhaseScheduler {
   private readonly prefix: string;
   private readonly queueName: string;
   private readonly onError: (error: unknown, job: PhaseJob) => void;
+  private readonly onQueueError: (error: unknown, context: string) => void;
   private readonly concurrency: number;
   private readonly keepFiredSec: number;
   /** Ids whose handler runs in this process now. */
@@ -62,10 +65,11 @@ export class BullmqPhaseScheduler implements PhaseScheduler {
     this.prefix = bullmqPrefix(options.prefix ?? DEFAULT_PREFIX);
     this.queueName = hashTagged(options.queueName ?? 'phases');
     this.onError = options.onError ?? logError;
+    this.onQueueError = options.onQueueError ?? ((error, context) => console.error(context, error));
     this.concurrency = options.concurrency ?? 8;
     this.keepFiredSec = options.keepFiredSec ?? 86_400;
     this.queue = new Queue<PhaseJob>(this.queueName, { connection: this.connection, prefix: this.prefix });
-    this.queue.on('error', (error) => console.error('scheduler: queue error', error));
+    this.queue.on('error', (error) => this.onQueueError(error, 'scheduler: queue'));
   }
 
   async schedule(job: PhaseJob): Promise<void> {
@@ -96,7 +100,7 @@ export class BullmqPhaseScheduler implements PhaseScheduler {
       removeOnComplete: { age: this.keepFiredSec },
       removeOnFail: { age: this.keepFiredSec },
     });
-    this.worker.on('error', (error) => console.error('scheduler: worker error', error));
+    this.worker.on('error', (error) => this.onQueueError(error, 'scheduler: worker'));
     await this.worker.waitUntilReady();
   }
 

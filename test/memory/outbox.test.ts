@@ -51,6 +51,18 @@ describe('MemoryOutbox', () => {
     error.mockRestore();
   });
 
+  it('reports a delivery it gives up on through onError when given one (the run writes it to its JSON log)', async () => {
+    const error = jest.spyOn(console, 'error');
+    const reported: [unknown, string][] = [];
+    const outbox = new MemoryOutbox({ maxAttempts: 1, onError: (e, context) => reported.push([e, context]) });
+    outbox.register('discord', async () => Promise.reject(new Error('down')), oneTarget);
+    await outbox.enqueue([event('e1')]);
+    await outbox.idle();
+    expect(reported).toEqual([[new Error('down'), expect.stringMatching(/^outbox: gave up delivering e1 to discord\/\S+ after 1 attempts$/)]]);
+    expect(error).not.toHaveBeenCalled();
+    error.mockRestore();
+  });
+
   it('delivers after enqueue returns, never inside it', async () => {
     const outbox = new MemoryOutbox();
     let inside = false;

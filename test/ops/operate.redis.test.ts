@@ -89,8 +89,13 @@ describe('cocreate run in operation', () => {
       expect(report.checks.redis!.ok).toBe(false);
       expect(report.checks.telegram).toEqual({ ok: true });
 
+      // The outbox's relay, still polling, reports the outage in the log too (a JSON line, not console text).
+      const deadline = Date.now() + 15_000;
+      while (!/"context":"outbox: /.test(bot.log()) && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 100));
+
       // The log: JSON lines, the command with its campaign and actor, never the token.
       const lines = bot.log().split('\n').filter(Boolean).map((l) => JSON.parse(l) as Record<string, unknown>);
+      expect(lines.some((l) => typeof l.context === 'string' && l.context.startsWith('outbox: ') && l.level === 50)).toBe(true);
       expect(lines.some((l) => l.campaign === 'ops-metrics' && l.actor === 'telegram:5001' && l.command === 'vote')).toBe(true);
       expect(bot.log()).not.toContain(fake.token.split(':')[1]);
     } finally {
