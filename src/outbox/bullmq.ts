@@ -239,10 +239,9 @@ export class BullmqOutbox implements Outbox {
     this.pacing = { ...DEFAULT_PACING, ...options.pacing };
     this.maxAttempts = options.maxAttempts ?? 5;
     this.baseDelayMs = options.baseDelayMs ?? 1_000;
-    const onError = options.onError ?? logError;
-    this.onError = onError;
+    this.onError = options.onError ?? logError;
     this.onGiveUp = options.onGiveUp
-      ?? ((f) => onError(f.error, `outbox: gave up delivering ${f.event.id} to ${laneName(f.target)} after ${f.attempts} attempts`));
+      ?? ((f) => this.onError(f.error, `outbox: gave up delivering ${f.event.id} to ${laneName(f.target)} after ${f.attempts} attempts`));
     this.concurrency = options.concurrency ?? 16;
     this.pollMs = options.pollMs ?? 200;
     this.claimIdleMs = options.claimIdleMs ?? 30_000;
