@@ -164,13 +164,7 @@ describe('the Telegram adapter', () => {
 
 describe('the Telegram adapter in webhook mode', () => {
   it('registers its https URL with the secret, and takes updates only with that secret', async () => {
-    await adapter.stop();
-    const port = await freePort();
-    const hooked = new TelegramAdapter({
-      engine, campaigns: [campaign], token: fake.token, apiRoot: fake.apiRoot, log: (line) => logged.push(line),
-      webhook: { url: 'https://bot.example.org/tg/hook', secret: 'sesame', port },
-    });
-    await hooked.start();
+    const { hooked, port } = await startHooked(() => 'https://bot.example.org/tg/hook');
     try {
       const set = await fake.waitForCall((c) => c.method === 'setWebhook');
       expect(set.params).toMatchObject({ url: 'https://bot.example.org/tg/hook', secret_token: 'sesame' });
@@ -195,13 +189,7 @@ describe('the Telegram adapter in webhook mode', () => {
 
 describe('a button press in webhook mode', () => {
   it('is posted to the webhook and answered in the response to that post, with no request of its own', async () => {
-    await adapter.stop();
-    const port = await freePort();
-    const hooked = new TelegramAdapter({
-      engine, campaigns: [campaign], token: fake.token, apiRoot: fake.apiRoot, log: (line) => logged.push(line),
-      webhook: { url: `https://127.0.0.1:${port}/tg/hook`, secret: 'sesame', port },
-    });
-    await hooked.start();
+    const { hooked } = await startHooked((port) => `https://127.0.0.1:${port}/tg/hook`); // loopback: the fake delivers to it
     const since = fake.calls.length; // the polling adapter of beforeEach made calls before
     try {
       engine.answer = (command) => {
@@ -223,6 +211,18 @@ describe('a button press in webhook mode', () => {
     }
   });
 });
+
+/** Stops the polling adapter of beforeEach and starts one on a webhook (secret `sesame`) on a free port. */
+async function startHooked(url: (port: number) => string): Promise<{ hooked: TelegramAdapter; port: number }> {
+  await adapter.stop();
+  const port = await freePort();
+  const hooked = new TelegramAdapter({
+    engine, campaigns: [campaign], token: fake.token, apiRoot: fake.apiRoot, log: (line) => logged.push(line),
+    webhook: { url: url(port), secret: 'sesame', port },
+  });
+  await hooked.start();
+  return { hooked, port };
+}
 
 function freePort(): Promise<number> {
   return new Promise((resolve) => {
