@@ -1,12 +1,12 @@
 /**
- * The `rehearsal` section of BENCHMARKS.md: `cocreate rehearse` (src/cli/rehearse.ts) run from
+ * The `rehearsal` section of BENCHMARKS.md: `cocreate rehearse` (rehearsal/rehearse.ts) run from
  * the bench, a TV-spot surge through the real discord.js and telegraf clients against the
  * local stand-ins, on the Redis at REDIS_URL (or 127.0.0.1:6379) under a prefix it deletes.
  * It runs the surge several times on warm bots (after early fans, as in a campaign whose vote
  * is open before the spot airs) and once from a cold start, and publishes every run.
  */
 import { loadCampaignFile } from '../src/config';
-import { defaultWarmup, rehearse, type RehearsalReport } from '../src/cli/rehearse';
+import { defaultWarmup, rehearse, type RehearsalReport } from '../rehearsal/rehearse';
 
 export const REHEARSAL_CAMPAIGN = 'campaigns/danone-michalak.yaml';
 

@@ -9,11 +9,11 @@ import { cpus, totalmem, type as osType, release } from 'node:os';
 import { readFile, writeFile } from 'node:fs/promises';
 import { performance } from 'node:perf_hooks';
 import { parseArgs } from 'node:util';
-import { VirtualClock } from '../src/clock/virtual';
+import { VirtualClock } from '../src/clock/virtual-clock';
 import { embeddedRuntime } from '../src/cli/runtime';
 import { benchRedis, redisSection } from './redis';
 import { benchRehearsal, rehearsalSection } from './rehearsal';
-import type { Actor, CampaignSpec, CategorySpec, VoteRule } from '../src/engine/model';
+import type { Actor, CampaignSpec, CategorySpec, VoteRule } from '../src/model/campaign';
 
 const HOUR = 3_600_000;
 const T0 = Date.UTC(2030, 0, 1);

@@ -10,7 +10,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { Redis } from 'ioredis';
-import { CLUSTER_ENV, SERVERS_FILE_ENV, killRecordedServers, startRedisCluster, startWatchdog, type RedisTestCluster } from './redis/servers';
+import { CLUSTER_ENV, SERVERS_FILE_ENV, killRecordedServers, startRedisCluster, startWatchdog, type RedisTestCluster } from './helpers/redis-servers';
 
 /** Shared with the teardown, which runs in the same process. */
 export const CLUSTER_GLOBAL = '__cocreateTestCluster';

@@ -6,7 +6,7 @@
 import { dirname } from 'node:path';
 import { rmSync } from 'node:fs';
 import { CLUSTER_GLOBAL, WATCHDOG_GLOBAL } from './global-setup';
-import { SERVERS_FILE_ENV, killRecordedServers, type RedisTestCluster } from './redis/servers';
+import { SERVERS_FILE_ENV, killRecordedServers, type RedisTestCluster } from './helpers/redis-servers';
 
 export default async function globalTeardown(): Promise<void> {
   const cluster = (globalThis as Record<string, unknown>)[CLUSTER_GLOBAL] as RedisTestCluster | undefined;

@@ -11,14 +11,14 @@ import {
   type Interaction, type ModalSubmitInteraction, type RepliableInteraction, type StringSelectMenuInteraction,
 } from 'discord.js';
 import type { Command, CommandResult, PhaseChange, Success } from '../../src/engine/commands';
-import type { CampaignEvent, ListedProposal } from '../../src/engine/events';
-import type { Actor, ActorFacts, CampaignSpec, CategorySpec, Locale, Phase } from '../../src/engine/model';
-import { refuse, type RefusalCode } from '../../src/engine/codes';
+import type { CampaignEvent, ListedProposal } from '../../src/model/events';
+import type { Actor, ActorFacts, CampaignSpec, CategorySpec, Locale, Phase } from '../../src/model/campaign';
+import { refuse, type RefusalCode } from '../../src/model/refusals';
 import { t } from '../../src/i18n/messages';
 import { RateLimitedError, type Deliver, type DeliveryTarget } from '../../src/ports/outbox';
 import { discordMentions, renderEvent, renderResult, toDiscordMarkdown, type RenderedMessage } from '../../src/render/message';
 import { chartForEvent } from '../../src/render/chart';
-import { exportCsv, exportFileName, exportJson } from '../../src/render/export';
+import { exportCsv, exportFileName, exportJson } from '../../src/render/export-files';
 import { ballotComponents, editModal, ownProposalRows, proposeModal, rankRows, reviewRows, truncate, type Row } from './components';
 import { decodeCustomId, MODAL_FIELDS, type CustomId } from './ids';
 import { DEFER_AFTER_MS, InteractionExpired, InteractionLateness, LazyReply, TOO_LATE_MS, type ReplyMode } from './reply';

@@ -8,8 +8,8 @@ import {
   type APIActionRowComponent, type APIButtonComponentWithCustomId, type APIComponentInMessageActionRow,
   type APIModalInteractionResponseCallbackData, type APISelectMenuOption, type APIStringSelectComponent,
 } from 'discord.js';
-import type { ListedProposal } from '../../src/engine/events';
-import type { CategorySpec, Locale, VoteRule } from '../../src/engine/model';
+import type { ListedProposal } from '../../src/model/events';
+import type { CategorySpec, Locale, VoteRule } from '../../src/model/campaign';
 import { cleanText } from '../../src/engine/text';
 import { t } from '../../src/i18n/messages';
 import { encodeCustomId, MODAL_FIELDS } from './ids';

@@ -5,12 +5,12 @@
  */
 import * as readline from 'node:readline';
 import type { Command, CommandResult } from '../../src/engine/commands';
-import type { CampaignEvent } from '../../src/engine/events';
-import type { Actor, CampaignSpec, Locale, Role } from '../../src/engine/model';
+import type { CampaignEvent } from '../../src/model/events';
+import type { Actor, CampaignSpec, Locale, Role } from '../../src/model/campaign';
 import { t } from '../../src/i18n/messages';
 import type { DeliveryTarget } from '../../src/ports/outbox';
 import { renderEvent, renderResult, toPlainText } from '../../src/render/message';
-import { exportCsv, exportFileName, exportJson } from '../../src/render/export';
+import { exportCsv, exportFileName, exportJson } from '../../src/render/export-files';
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { LOCAL_VERBS, parseLocalCommand, type CommandBody, type LocalCommand, type LocalVerb } from './parse';

@@ -4,7 +4,7 @@
  * Pure: no I/O, no engine, no campaign; the chat adds the current campaign.
  */
 import type { Command } from '../../src/engine/commands';
-import type { Role } from '../../src/engine/model';
+import type { Role } from '../../src/model/campaign';
 
 type DistributiveOmit<T, K extends PropertyKey> = T extends unknown ? Omit<T, K> : never;
 

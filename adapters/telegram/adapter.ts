@@ -12,10 +12,10 @@
 import { Input, Telegraf, TelegramError, type Telegram } from 'telegraf';
 import type { CallbackQuery, Chat, InlineKeyboardButton, Message, User } from 'telegraf/types';
 import type { Command, CommandResult } from '../../src/engine/commands';
-import type { CampaignEvent } from '../../src/engine/events';
-import type { Actor, CampaignSpec, CategorySpec, Locale } from '../../src/engine/model';
+import type { CampaignEvent } from '../../src/model/events';
+import type { Actor, CampaignSpec, CategorySpec, Locale } from '../../src/model/campaign';
 import { TELEGRAM_CHAT_ADMINS } from '../../src/engine/permissions';
-import type { Proposal } from '../../src/engine/records';
+import type { Proposal } from '../../src/model/records';
 import { cleanText } from '../../src/engine/text';
 import { messageTokens, t } from '../../src/i18n/messages';
 import { RateLimitedError, type DeliveryTarget } from '../../src/ports/outbox';
@@ -23,7 +23,7 @@ import { renderEvent, renderResult, toPlainText, toTelegramHtml, type RenderedMe
 import { decodeCallback, encodeCallback, type CallbackAction } from './callback';
 import { splitTelegramHtml } from './split';
 import { chartForEvent } from '../../src/render/chart';
-import { exportCsv, exportFileName, exportJson } from '../../src/render/export';
+import { exportCsv, exportFileName, exportJson } from '../../src/render/export-files';
 
 /** A photo caption is at most 1024 characters on Telegram. */
 const CAPTION_MAX = 1024;

@@ -6,31 +6,31 @@ import { parseArgs, type ParseArgsConfig } from 'node:util';
 
 type ParseArgsOptionsConfig = NonNullable<ParseArgsConfig['options']>;
 import { SingleBar } from 'cli-progress';
-import { SystemClock } from '../clock/system';
+import { SystemClock } from '../clock/system-clock';
 import { formatProblem, loadCampaignFile, loadEnv } from '../config';
-import type { CampaignSpec } from '../engine/model';
+import type { CampaignSpec } from '../model/campaign';
 import type { Engine, ResultsDocument } from '../engine/engine';
 import { LocalChat } from '../../adapters/local/chat';
 import { embeddedRuntime, loadState, redisRuntime, saveState, statePath } from './runtime';
 import type { Clock } from '../ports/clock';
-import { MemoryCampaignStore } from '../stores/memory/store';
-import { SYSTEM_ACTOR } from '../engine/model';
+import { MemoryCampaignStore } from '../stores/memory/memory-store';
+import { SYSTEM_ACTOR } from '../model/campaign';
 import { mkdir, readdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { simulate } from './simulate';
-import { startPlatforms, type RunningPlatform } from './platforms';
-import { resultsJson, winnersTable } from './format';
-import { exportCsv } from '../render/export';
+import { startPlatforms, type RunningPlatform } from './start-platforms';
+import { resultsJson, winnersTable } from './results-format';
+import { exportCsv } from '../render/export-files';
 import { renderResultsChart } from '../render/chart';
-import { discordCommand } from './discord';
-import { shiftToNow } from './shift';
-import { formatRehearsal, rehearse } from './rehearse';
+import { discordCommand } from './start-discord';
+import { shiftToNow } from './shift-to-now';
+import { formatRehearsal, rehearse } from '../../rehearsal/rehearse';
 import { scrub } from '../observe/logger';
-import { CommandGate } from './gate';
+import { CommandGate } from './command-gate';
 import { createLogger, secretsOf } from '../observe/logger';
 import { Metrics, observeCommands } from '../observe/metrics';
 import { startOpsServer } from '../observe/server';
-import { auditLine, manifestJson, readManifest } from './manifest';
+import { auditLine, manifestJson, readManifest } from './manifest-io';
 
 const USAGE = `Usage: cocreate <command> [options]
 

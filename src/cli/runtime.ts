@@ -6,19 +6,19 @@
 import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { Engine } from '../engine/engine';
-import type { CampaignSpec } from '../engine/model';
+import type { CampaignSpec } from '../model/campaign';
 import type { Clock } from '../ports/clock';
-import type { CampaignStore } from '../ports/store';
+import type { CampaignStore } from '../ports/campaign-store';
 import type { Outbox } from '../ports/outbox';
-import type { PhaseScheduler } from '../ports/scheduler';
-import { MemoryCampaignStore, type CampaignSnapshot } from '../stores/memory/store';
-import { MemoryOutbox, type MemoryOutboxOptions } from '../outbox/memory';
-import { MemoryPhaseScheduler } from '../scheduler/memory';
-import { RedisCampaignStore } from '../stores/redis/store';
+import type { PhaseScheduler } from '../ports/phase-scheduler';
+import { MemoryCampaignStore, type CampaignSnapshot } from '../stores/memory/memory-store';
+import { MemoryOutbox, type MemoryOutboxOptions } from '../outbox/memory-outbox';
+import { MemoryPhaseScheduler } from '../scheduler/memory-scheduler';
+import { RedisCampaignStore } from '../stores/redis/redis-store';
 import { createClusterConnection, createRedisConnection } from '../stores/redis/connection';
 import { DEFAULT_PREFIX } from '../stores/redis/keys';
-import { BullmqOutbox, type BullmqOutboxOptions } from '../outbox/bullmq';
-import { BullmqPhaseScheduler } from '../scheduler/bullmq';
+import { BullmqOutbox, type BullmqOutboxOptions } from '../outbox/bullmq-outbox';
+import { BullmqPhaseScheduler } from '../scheduler/bullmq-scheduler';
 import { observeOutbox, observeScheduler, type Metrics } from '../observe/metrics';
 
 /** An engine and the port implementations it runs on. */

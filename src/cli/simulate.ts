@@ -4,12 +4,12 @@
  * ideas, likes and ballots come from one seeded generator, and every decision is taken at
  * the moment it is acted on, from what the store holds then.
  */
-import type { Actor, CampaignSpec, CategorySpec, Platform } from '../engine/model';
+import type { Actor, CampaignSpec, CategorySpec, Platform } from '../model/campaign';
 import type { Command, CommandResult } from '../engine/commands';
 import type { ExportDocument } from '../engine/commands';
 import type { ResultsDocument } from '../engine/engine';
-import type { Proposal } from '../engine/records';
-import { VirtualClock } from '../clock/virtual';
+import type { Proposal } from '../model/records';
+import { VirtualClock } from '../clock/virtual-clock';
 import { embeddedRuntime, type Runtime } from './runtime';
 
 export interface SimulationOptions {

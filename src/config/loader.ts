@@ -6,7 +6,7 @@
 import { readFileSync } from 'node:fs';
 import { extname } from 'node:path';
 import { LineCounter, parseDocument, type Document, type YAMLError } from 'yaml';
-import type { CampaignSpec } from '../engine/model';
+import type { CampaignSpec } from '../model/campaign';
 import type { Issue } from './issues';
 import { resolveCampaign } from './resolve';
 import type { CampaignFile } from './schema';

@@ -3,7 +3,7 @@
  * together. Validation and resolution share this code: validation keeps the issues,
  * resolution keeps the category spec.
  */
-import type { CategorySpec, ProposalRules, RevealRule, ShortlistRule, VoteRule } from '../engine/model';
+import type { CategorySpec, ProposalRules, RevealRule, ShortlistRule, VoteRule } from '../model/campaign';
 import type { Issue, Path } from './issues';
 import type { CampaignFile, CategoryFile, ScheduleFile } from './schema';
 import { chainPhases, type ChainStep } from './schedule';

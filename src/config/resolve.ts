@@ -1,7 +1,7 @@
 /**
- * From a validated campaign file to the engine's model (src/engine/model.ts).
+ * From a validated campaign file to the engine's model (src/model/campaign.ts).
  */
-import type { CampaignSpec, CategorySpec, EligibilityRules, RateLimit, TrustSpec } from '../engine/model';
+import type { CampaignSpec, CategorySpec, EligibilityRules, RateLimit, TrustSpec } from '../model/campaign';
 import { parseDuration } from './iso';
 import { planCategory } from './plan';
 import type { CampaignFile } from './schema';

@@ -4,7 +4,7 @@
  * next one starts; a phase given both a start and a computed beginning must agree exactly.
  */
 import type { DateTime } from 'luxon';
-import type { PhaseWindow, TimedPhase } from '../engine/model';
+import type { PhaseWindow, TimedPhase } from '../model/campaign';
 import { describeSpan, formatInstant, parseDuration, parseInstant } from './iso';
 import type { Issue, Path } from './issues';
 

@@ -3,10 +3,10 @@
  * and what each answers. Adapters build commands from platform input; the engine re-checks
  * everything (an id forged in a button is just another unknown id).
  */
-import type { Phase, Role } from './model';
-import type { Refusal } from './codes';
-import type { CategoryResults, CategoryState, Proposal } from './records';
-import type { BanEntry, ErasureReport } from '../ports/store';
+import type { Phase, Role } from '../model/campaign';
+import type { Refusal } from '../model/refusals';
+import type { CategoryResults, CategoryState, Proposal } from '../model/records';
+import type { BanEntry, ErasureReport } from '../ports/campaign-store';
 
 interface Base { readonly campaignId: string }
 

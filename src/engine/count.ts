@@ -3,8 +3,8 @@
  * ballots (ranked), and the declared tie-breaks. Pure functions of their inputs.
  */
 import { createHash } from 'node:crypto';
-import type { RevealRule } from './model';
-import type { Ballot } from './records';
+import type { RevealRule } from '../model/campaign';
+import type { Ballot } from '../model/records';
 
 /** What counting needs to know of an option. */
 export interface CountedOption {

@@ -3,8 +3,8 @@
  * eligibility rules against the facts the adapter supplied with the actor. The ban list lives
  * in the store and is checked by the engine next to this.
  */
-import { refuse, type Refusal } from './codes';
-import type { Actor, EligibilityRules, RoleGrants } from './model';
+import { refuse, type Refusal } from '../model/refusals';
+import type { Actor, EligibilityRules, RoleGrants } from '../model/campaign';
 
 /** Fans' platforms that have role and user lists in a campaign file. */
 function listFor(grants: RoleGrants, actor: Actor): readonly string[] {

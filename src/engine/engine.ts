@@ -5,28 +5,28 @@
  * its ports (store, scheduler, outbox, clock).
  */
 import { Duration } from 'luxon';
-import { COUNTED_REFUSALS, refuse, type Refusal } from './codes';
+import { COUNTED_REFUSALS, refuse, type Refusal } from '../model/refusals';
 import { checkEligibility, isFanKey } from './eligibility';
 import type { Command, CommandResult, CategoryStatus, ExportCategory, ExportDocument, ExportEntry, FanDataDocument, PhaseChange, ReceiptItem } from './commands';
-import { auditActor, type AuditEntry, type AuditRecord, type AuditValue } from './audit';
+import { auditActor, type AuditEntry, type AuditRecord, type AuditValue } from '../model/audit';
 import {
   ballotsDigest, fanHash, hashedBallots, MANIFEST_FORMAT, MANIFEST_SCHEME, pseudonymousVoterKey, sameTally, sortHashed, tallyOf,
   type HashedBallot, type ManifestCategory, type ResultsManifest,
 } from './manifest';
 import { addToTally, instantRunoff, winnersFromTally, type CountedOption } from './count';
-import type { CampaignEvent, ListedProposal, Standing } from './events';
+import type { CampaignEvent, ListedProposal, Standing } from '../model/events';
 import {
   deadlineOnEntering, declaredEnd, isDue, isTimed, nextPhase, REMINDER_BEFORE_MS,
 } from './lifecycle';
 import {
   DEFAULT_REMINDERS, fanKey, type Actor, type CampaignSpec, type CategorySpec, type Phase, type Platform, type ReminderSpec,
-} from './model';
+} from '../model/campaign';
 import { mayRun, rolesOf } from './permissions';
-import type { Ballot, CategoryResults, CategoryState, Proposal, Winner } from './records';
+import type { Ballot, CategoryResults, CategoryState, Proposal, Winner } from '../model/records';
 import { checkProposalText, cleanBounded } from './text';
-import type { BanEntry, CampaignStore, Gate, RateKind, ShortlistSeed } from '../ports/store';
+import type { BanEntry, CampaignStore, Gate, RateKind, ShortlistSeed } from '../ports/campaign-store';
 import type { Outbox } from '../ports/outbox';
-import { phaseJobId, reminderJobId, type PhaseJob, type PhaseScheduler } from '../ports/scheduler';
+import { phaseJobId, reminderJobId, type PhaseJob, type PhaseScheduler } from '../ports/phase-scheduler';
 import type { Clock } from '../ports/clock';
 
 export interface EngineDeps {

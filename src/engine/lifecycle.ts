@@ -3,8 +3,8 @@
  * pending → (propose → (shortlist →)) vote → reveal, skipping the phases it has no window for.
  * Deadlines are the declared ends plus `shift` (the time added by extensions and pauses).
  */
-import type { CategorySpec, Phase, TimedPhase } from './model';
-import type { CategoryState } from './records';
+import type { CategorySpec, Phase, TimedPhase } from '../model/campaign';
+import type { CategoryState } from '../model/records';
 
 /** The phases this category goes through, in order, `pending` first and `reveal` last. */
 export function phaseSequence(category: CategorySpec): Phase[] {

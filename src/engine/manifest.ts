@@ -12,8 +12,8 @@
  *   array `[[fanHash, [optionId, …]], …]` sorted by fanHash, each choice in its stored order.
  */
 import { createHash, createHmac } from 'node:crypto';
-import type { RevealRule, VoteRule } from './model';
-import type { Ballot, Winner } from './records';
+import type { RevealRule, VoteRule } from '../model/campaign';
+import type { Ballot, Winner } from '../model/records';
 
 /** The prefix of a voter key that was replaced by its pseudonym (erasure). */
 export const ANON_PREFIX = 'anon:';

@@ -1,7 +1,7 @@
 /**
  * Who may do what (DESIGN invariant 2: checked here, once, for every platform).
  */
-import type { Actor, CampaignSpec, Role, RoleGrants } from './model';
+import type { Actor, CampaignSpec, Role, RoleGrants } from '../model/campaign';
 import type { CommandType } from './commands';
 
 /**

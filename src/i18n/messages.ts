@@ -8,8 +8,8 @@
  * same keys (compile error otherwise) and the same placeholders (test/i18n checks it).
  * French replies to one fan say « tu »; announcements to a whole channel say « vous ».
  */
-import type { RefusalCode } from '../engine/codes';
-import type { Locale } from '../engine/model';
+import type { RefusalCode } from '../model/refusals';
+import type { Locale } from '../model/campaign';
 
 const en = {
   // ---------------------------------------------------------------- refusals (engine codes)

@@ -4,11 +4,11 @@
  * outbox delivery: the engine itself never imports prom-client.
  */
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
-import type { Actor } from '../engine/model';
+import type { Actor } from '../model/campaign';
 import type { Command, CommandResult } from '../engine/commands';
 import type { Clock } from '../ports/clock';
 import { RateLimitedError, type Deliver, type Outbox } from '../ports/outbox';
-import type { PhaseScheduler } from '../ports/scheduler';
+import type { PhaseScheduler } from '../ports/phase-scheduler';
 
 /** The engine's one entry point, as the adapters see it. */
 export interface CommandRunner {

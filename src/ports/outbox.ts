@@ -3,8 +3,8 @@
  * each at most once per channel (the event id is the idempotency key), with retries.
  * Adapters register a delivery function per platform; they never see how events are kept.
  */
-import type { CampaignEvent } from '../engine/events';
-import type { Platform } from '../engine/model';
+import type { CampaignEvent } from '../model/events';
+import type { Platform } from '../model/campaign';
 
 /** One place an event goes to: a Discord channel, a Telegram chat, the local terminal. */
 export interface DeliveryTarget {

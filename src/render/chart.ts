@@ -11,8 +11,8 @@
 import { readdirSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { createCanvas, GlobalFonts, type SKRSContext2D } from '@napi-rs/canvas';
-import type { CampaignEvent, Standing } from '../engine/events';
-import { DEFAULT_COLORS, type CampaignSpec, type ChartColors, type Locale } from '../engine/model';
+import type { CampaignEvent, Standing } from '../model/events';
+import { DEFAULT_COLORS, type CampaignSpec, type ChartColors, type Locale } from '../model/campaign';
 import { cleanText } from '../engine/text';
 import { t } from '../i18n/messages';
 

@@ -5,11 +5,11 @@
  * `toPlainText`, `toTelegramHtml` or `toDiscordMarkdown`, which escape the fan parts so that
  * they can never ping or inject markup (DESIGN invariant 7).
  */
-import { COUNTED_REFUSALS, type Refusal } from '../engine/codes';
+import { COUNTED_REFUSALS, type Refusal } from '../model/refusals';
 import type { Command, CommandResult, PhaseChange, Success } from '../engine/commands';
-import type { CampaignEvent, ListedProposal } from '../engine/events';
-import type { CampaignSpec, CategorySpec, Locale, Phase } from '../engine/model';
-import type { CategoryResults, Proposal, Winner } from '../engine/records';
+import type { CampaignEvent, ListedProposal } from '../model/events';
+import type { CampaignSpec, CategorySpec, Locale, Phase } from '../model/campaign';
+import type { CategoryResults, Proposal, Winner } from '../model/records';
 import { cleanText } from '../engine/text';
 import { formatDate, formatScalar, messageTokens, t, type MessageKey, type ParamArgs } from '../i18n/messages';
 

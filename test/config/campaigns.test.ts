@@ -2,7 +2,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parse, stringify } from 'yaml';
 import { loadCampaignFile, parseCampaignText } from '../../src/config/loader';
-import type { CampaignSpec } from '../../src/engine/model';
+import type { CampaignSpec } from '../../src/model/campaign';
 import { utc } from './helpers';
 
 const DIR = join(__dirname, '../../campaigns');

@@ -1,8 +1,8 @@
 // Runs every port contract against the in-memory implementations.
-import { VirtualClock } from '../../src/clock/virtual';
-import { MemoryOutbox } from '../../src/outbox/memory';
-import { MemoryPhaseScheduler } from '../../src/scheduler/memory';
-import { MemoryCampaignStore } from '../../src/stores/memory/store';
+import { VirtualClock } from '../../src/clock/virtual-clock';
+import { MemoryOutbox } from '../../src/outbox/memory-outbox';
+import { MemoryPhaseScheduler } from '../../src/scheduler/memory-scheduler';
+import { MemoryCampaignStore } from '../../src/stores/memory/memory-store';
 import { describeOutboxContract } from './outbox.contract';
 import { describeSchedulerContract } from './scheduler.contract';
 import { describeStoreContract } from './store.contract';

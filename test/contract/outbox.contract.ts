@@ -2,8 +2,8 @@
  * The Outbox contract: every implementation runs this same suite through its runner file,
  * with retries fast enough for tests.
  */
-import type { CampaignEvent } from '../../src/engine/events';
-import type { Platform } from '../../src/engine/model';
+import type { CampaignEvent } from '../../src/model/events';
+import type { Platform } from '../../src/model/campaign';
 import { RateLimitedError, type DeliveryTarget, type Outbox } from '../../src/ports/outbox';
 
 export interface OutboxHarnessOptions {

@@ -4,7 +4,7 @@
  * run it too (its `advance` sleeps).
  */
 import type { Clock } from '../../src/ports/clock';
-import type { JobHandler, PhaseJob, PhaseScheduler } from '../../src/ports/scheduler';
+import type { JobHandler, PhaseJob, PhaseScheduler } from '../../src/ports/phase-scheduler';
 
 export interface SchedulerHarnessOptions {
   /** The implementation reports each handler rejection here. */

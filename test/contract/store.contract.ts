@@ -5,12 +5,12 @@
  *   describeStoreContract('memory', async () => { … return { store, outbox, cleanup } });
  */
 import fc from 'fast-check';
-import type { RefusalCode } from '../../src/engine/codes';
-import type { CampaignEvent, ListedProposal } from '../../src/engine/events';
-import type { Phase } from '../../src/engine/model';
-import type { Ballot, CategoryResults, Proposal } from '../../src/engine/records';
+import type { RefusalCode } from '../../src/model/refusals';
+import type { CampaignEvent, ListedProposal } from '../../src/model/events';
+import type { Phase } from '../../src/model/campaign';
+import type { Ballot, CategoryResults, Proposal } from '../../src/model/records';
 import type { Outbox } from '../../src/ports/outbox';
-import type { CampaignStore, Gate, StoreResult } from '../../src/ports/store';
+import type { CampaignStore, Gate, StoreResult } from '../../src/ports/campaign-store';
 
 export interface StoreHarness {
   readonly store: CampaignStore;

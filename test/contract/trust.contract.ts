@@ -4,9 +4,9 @@
  * Runs against every implementation (memory, Redis, Redis Cluster) like store.contract.ts.
  */
 import fc from 'fast-check';
-import type { Phase } from '../../src/engine/model';
-import type { Ballot } from '../../src/engine/records';
-import type { CampaignStore, StoreResult } from '../../src/ports/store';
+import type { Phase } from '../../src/model/campaign';
+import type { Ballot } from '../../src/model/records';
+import type { CampaignStore, StoreResult } from '../../src/ports/campaign-store';
 import type { StoreHarness } from './store.contract';
 
 const T0 = Date.parse('2013-02-18T08:00:00Z');

@@ -1,5 +1,5 @@
-/** A thread for test/unit/threads.test.ts: echoes, fails on request, reports progress. */
-import { isThreadEntry, serveThread } from '../../src/threads/worker';
+/** A thread for test/rehearsal/threads.test.ts: echoes, fails on request, reports progress. */
+import { isThreadEntry, serveThread } from '../../rehearsal/threads';
 
 if (isThreadEntry(__filename)) {
   serveThread(async (context) => {

@@ -3,14 +3,14 @@
  * with a virtual clock, plus small builders for campaigns, so engine tests read like a story.
  */
 import { Engine } from '../../src/engine/engine';
-import type { Actor, CampaignSpec, CategorySpec, Role } from '../../src/engine/model';
-import type { CampaignEvent } from '../../src/engine/events';
+import type { Actor, CampaignSpec, CategorySpec, Role } from '../../src/model/campaign';
+import type { CampaignEvent } from '../../src/model/events';
 import type { Command, CommandResult, Success } from '../../src/engine/commands';
-import type { Refusal } from '../../src/engine/codes';
-import { VirtualClock } from '../../src/clock/virtual';
-import { MemoryCampaignStore } from '../../src/stores/memory/store';
-import { MemoryOutbox } from '../../src/outbox/memory';
-import { MemoryPhaseScheduler } from '../../src/scheduler/memory';
+import type { Refusal } from '../../src/model/refusals';
+import { VirtualClock } from '../../src/clock/virtual-clock';
+import { MemoryCampaignStore } from '../../src/stores/memory/memory-store';
+import { MemoryOutbox } from '../../src/outbox/memory-outbox';
+import { MemoryPhaseScheduler } from '../../src/scheduler/memory-scheduler';
 
 export const HOUR = 3_600_000;
 export const DAY = 24 * HOUR;

@@ -1,4 +1,4 @@
-import { REFUSAL_CODES } from '../../src/engine/codes';
+import { REFUSAL_CODES } from '../../src/model/refusals';
 import { CATALOGS, formatDate, messageTokens, t, type MessageKey } from '../../src/i18n/messages';
 
 const placeholders = (template: string): string[] => [...template.matchAll(/\{(\w+)\}/g)].map((m) => m[1] ?? '').sort();

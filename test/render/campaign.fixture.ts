@@ -1,6 +1,6 @@
 /** A small campaign and records for rendering and local chat tests. */
-import type { CampaignSpec, CategorySpec } from '../../src/engine/model';
-import type { Proposal } from '../../src/engine/records';
+import type { CampaignSpec, CategorySpec } from '../../src/model/campaign';
+import type { Proposal } from '../../src/model/records';
 
 export const T0 = Date.UTC(2013, 1, 18, 8, 0);
 const DAY = 86_400_000;

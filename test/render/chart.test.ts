@@ -1,6 +1,6 @@
 import { PNG } from 'pngjs';
 import { renderResultsChart, CHART_WIDTH } from '../../src/render/chart';
-import type { Standing } from '../../src/engine/events';
+import type { Standing } from '../../src/model/events';
 
 const colors = { background: '#101820', text: '#f2f2f2', bar: '#5a6b7c', winner: '#e4002b' };
 

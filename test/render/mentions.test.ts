@@ -2,8 +2,8 @@
  * `reveal.mentionAuthors`: a winning author becomes a real mention on their own platform, and
  * stays an inert, escaped name everywhere else; nothing else in a message can ever mention.
  */
-import type { CampaignEvent } from '../../src/engine/events';
-import type { Winner } from '../../src/engine/records';
+import type { CampaignEvent } from '../../src/model/events';
+import type { Winner } from '../../src/model/records';
 import { discordMentions, renderEvent, toDiscordMarkdown, toPlainText, toTelegramHtml } from '../../src/render/message';
 import { T0, campaign } from './campaign.fixture';
 

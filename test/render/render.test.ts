@@ -1,8 +1,8 @@
-import { REFUSAL_CODES, refuse } from '../../src/engine/codes';
+import { REFUSAL_CODES, refuse } from '../../src/model/refusals';
 import type { Command, CommandResult } from '../../src/engine/commands';
-import type { CampaignEvent } from '../../src/engine/events';
-import type { Locale } from '../../src/engine/model';
-import type { CategoryResults } from '../../src/engine/records';
+import type { CampaignEvent } from '../../src/model/events';
+import type { Locale } from '../../src/model/campaign';
+import type { CategoryResults } from '../../src/model/records';
 import { renderEvent, renderResult, renderStatus, toPlainText, type RenderedMessage } from '../../src/render/message';
 import { T0, campaign, proposal } from './campaign.fixture';
 

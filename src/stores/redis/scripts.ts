@@ -11,7 +11,7 @@ import { createHash } from 'node:crypto';
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Cluster, Redis } from 'ioredis';
-import { ScriptCode } from './codes';
+import { ScriptCode } from './script-codes';
 
 const LUA_DIR = join(__dirname, 'lua');
 const FILE = /^([a-z-]+)-(\d+|N)\.lua$/;

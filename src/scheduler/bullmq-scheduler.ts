@@ -1,0 +1,199 @@
+import { DelayedError, Queue, Worker, type Job } from 'bullmq';
+import type { Cluster, Redis } from 'ioredis';
+import type { JobHandler, PhaseJob, PhaseScheduler } from '../ports/phase-scheduler';
+import { DEFAULT_PREFIX } from '../stores/redis/keys';
+
+export interface BullmqPhaseSchedulerOptions {
+  /**
+   * Shared with the queue (fail-fast options are fine). The worker gets its own connections,
+   * copied from this one with the options BullMQ needs (see workerCopy).
+   */
+  readonly connection: Redis | Cluster;
+  /** The deployment's key prefix, as the store's. Default `cocreate:`. */
+  readonly prefix?: string;
+  /** Default `phases`. The queue's keys are `<prefix>{<queueName>}:…`: one Redis Cluster slot. */
+  readonly queueName?: string;
+  /** Called when a handler rejects; the job is not retried. Default: logged with console.error. */
+  readonly onError?: (error: unknown, job: PhaseJob) => void;
+  /** Called with the queue's and worker's errors (Redis going away); they carry on. Default: logged with console.error. */
+  readonly onQueueError?: (error: unknown, context: string) => void;
+  /** Jobs fired at once by this process. Default 8. */
+  readonly concurrency?: number;
+  /** How long a fired job's id is kept (its record only: scheduling the id again still works). Default one day. */
+  readonly keepFiredSec?: number;
+}
+
+/** What a job id being fired by this process was asked meanwhile. */
+interface Firing {
+  next?: PhaseJob | undefined;
+}
+
+const JOB_NAME = 'phase';
+/** How long `schedule` waits for another process to finish firing the same id. */
+const WAIT_FOR_OTHER_MS = 90_000;
+
+const logError = (error: unknown, job: PhaseJob): void => {
+  console.error(`scheduler: job ${job.id} failed`, error);
+};
+
+/**
+ * A PhaseScheduler on BullMQ: each PhaseJob is a delayed BullMQ job whose id is the PhaseJob id,
+ * so jobs survive restarts and are shared by every process on the same Redis. A job fires
+ * once, at or after its time, in whichever process's worker takes it (jobs that fell due
+ * while every process was down fire when a worker starts). Scheduling an id again replaces
+ * the job not fired yet, a fired one kept in the completed set, and one being fired right
+ * now (it then fires again at the new time). A handler that rejects is reported and not
+ * retried: the engine's compare-and-set makes any duplicate or late firing harmless.
+ */
+export class BullmqPhaseScheduler implements PhaseScheduler {
+  private readonly queue: Queue<PhaseJob>;
+  private readonly connection: Redis | Cluster;
+  private readonly prefix: string;
+  private readonly queueName: string;
+  private readonly onError: (error: unknown, job: PhaseJob) => void;
+  private readonly onQueueError: (error: unknown, context: string) => void;
+  private readonly concurrency: number;
+  private readonly keepFiredSec: number;
+  /** Ids whose handler runs in this process now. */
+  private readonly firing = new Map<string, Firing>();
+  private worker: Worker<PhaseJob> | null = null;
+  private workerConnection: Redis | Cluster | null = null;
+  private closed = false;
+
+  constructor(options: BullmqPhaseSchedulerOptions) {
+    this.connection = options.connection;
+    this.prefix = bullmqPrefix(options.prefix ?? DEFAULT_PREFIX);
+    this.queueName = hashTagged(options.queueName ?? 'phases');
+    this.onError = options.onError ?? logError;
+    this.onQueueError = options.onQueueError ?? ((error, context) => console.error(context, error));
+    this.concurrency = options.concurrency ?? 8;
+    this.keepFiredSec = options.keepFiredSec ?? 86_400;
+    this.queue = new Queue<PhaseJob>(this.queueName, { connection: this.connection, prefix: this.prefix });
+    this.queue.on('error', (error) => this.onQueueError(error, 'scheduler: queue'));
+  }
+
+  async schedule(job: PhaseJob): Promise<void> {
+    const data = phaseJob(job);
+    const firing = this.firing.get(data.id);
+    if (firing) {
+      firing.next = data; // fired again once its handler returns (see process)
+      return;
+    }
+    await this.removeWhenNotFiring(data.id);
+    await this.queue.add(JOB_NAME, data, { jobId: data.id, delay: Math.max(0, data.at - Date.now()) });
+  }
+
+  async cancel(jobId: string): Promise<void> {
+    const firing = this.firing.get(jobId);
+    if (firing) firing.next = undefined;
+    await this.queue.remove(jobId); // 0 when being fired elsewhere: too late to cancel
+  }
+
+  async start(handler: JobHandler): Promise<void> {
+    if (this.worker) throw new Error('BullmqPhaseScheduler already started');
+    if (this.closed) throw new Error('BullmqPhaseScheduler is closed');
+    this.workerConnection = workerCopy(this.connection);
+    this.worker = new Worker<PhaseJob>(this.queueName, (job, token) => this.process(job, token, handler), {
+      connection: this.workerConnection ?? this.connection,
+      prefix: this.prefix,
+      concurrency: this.concurrency,
+      removeOnComplete: { age: this.keepFiredSec },
+      removeOnFail: { age: this.keepFiredSec },
+    });
+    this.worker.on('error', (error) => this.onQueueError(error, 'scheduler: worker'));
+    await this.worker.waitUntilReady();
+  }
+
+  async pending(): Promise<PhaseJob[]> {
+    const jobs = await this.queue.getJobs(['delayed', 'waiting', 'prioritized']);
+    return jobs
+      .filter((j): j is Job<PhaseJob> => Boolean(j?.data))
+      .map((j) => phaseJob(j.data))
+      .sort((a, b) => a.at - b.at || a.id.localeCompare(b.id));
+  }
+
+  /** Stops firing in this process (a handler running is awaited); jobs stay in Redis. */
+  async close(): Promise<void> {
+    this.closed = true;
+    await this.worker?.close();
+    await this.queue.close();
+    this.workerConnection?.disconnect();
+  }
+
+  private async process(job: Job<PhaseJob>, token: string | undefined, handler: JobHandler): Promise<void> {
+    // A job can come early: moved by a process whose clock runs ahead, or re-timed below and
+    // interrupted between updateData and moveToDelayed. It never fires before its time.
+    if (job.data.at > Date.now()) await this.delay(job, job.data.at, token);
+    const firing: Firing = {};
+    this.firing.set(job.data.id, firing);
+    try {
+      await handler(phaseJob(job.data));
+    } catch (error) {
+      this.onError(error, phaseJob(job.data));
+    } finally {
+      this.firing.delete(job.data.id);
+    }
+    // Scheduled again while its handler ran: the same BullMQ job waits for the new time.
+    if (firing.next) {
+      await job.updateData(firing.next);
+      await this.delay(job, firing.next.at, token);
+    }
+  }
+
+  private async delay(job: Job<PhaseJob>, at: number, token: string | undefined): Promise<never> {
+    await job.moveToDelayed(at, token);
+    throw new DelayedError();
+  }
+
+  /** Removes the job `id` (pending or fired); waits while another process fires it. */
+  private async removeWhenNotFiring(id: string): Promise<void> {
+    const deadline = Date.now() + WAIT_FOR_OTHER_MS;
+    while ((await this.queue.remove(id)) === 0) {
+      if (Date.now() > deadline) throw new Error(`scheduler: job ${id} is still being fired elsewhere`);
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+  }
+}
+
+/** A plain copy with exactly the PhaseJob fields (what the handler and `pending` see). */
+function phaseJob(j: PhaseJob): PhaseJob {
+  return {
+    id: j.id, campaignId: j.campaignId, categoryId: j.categoryId, kind: j.kind, from: j.from, version: j.version, at: j.at,
+    ...(typeof j.beforeMs === 'number' ? { beforeMs: j.beforeMs } : {}),
+  };
+}
+
+/** BullMQ's prefix: the deployment prefix without its trailing `:` (BullMQ adds one). */
+export function bullmqPrefix(prefix: string): string {
+  const trimmed = prefix.replace(/:+$/, '');
+  if (!trimmed) throw new Error('a non-empty key prefix is required');
+  return trimmed;
+}
+
+/** `name` as a Redis Cluster hash tag, unless it already holds one. */
+export function hashTagged(name: string): string {
+  return /\{[^}]+\}/.test(name) ? name : `{${name}}`;
+}
+
+/**
+ * A lazily connecting copy of `connection` for a BullMQ Worker, which copies it again for its
+ * own connections: `maxRetriesPerRequest: null` (BullMQ refuses other values), the offline
+ * queue on and no `commandTimeout` (a worker waits out disconnections, and blocks on Redis for
+ * seconds), whatever fail-fast options the shared connection has. Null when it already
+ * qualifies. The caller disconnects the copy on close.
+ */
+export function workerCopy(connection: Redis | Cluster): Redis | Cluster | null {
+  if ('isCluster' in connection && connection.isCluster) {
+    const cluster = connection as Cluster;
+    const override = {
+      enableOfflineQueue: true,
+      lazyConnect: true,
+      redisOptions: { ...cluster.options.redisOptions, maxRetriesPerRequest: null, commandTimeout: undefined },
+    };
+    return cluster.duplicate(undefined, override as Parameters<Cluster['duplicate']>[1]);
+  }
+  const redis = connection as Redis;
+  const { maxRetriesPerRequest, enableOfflineQueue, commandTimeout } = redis.options;
+  if (maxRetriesPerRequest === null && enableOfflineQueue !== false && commandTimeout === undefined) return null;
+  return redis.duplicate({ maxRetriesPerRequest: null, enableOfflineQueue: true, commandTimeout: undefined, lazyConnect: true });
+}

@@ -1,0 +1,2 @@
+/** The fake Discord lives in src/fakes (so that `cocreate rehearse` can start it); re-exported for the tests. */
+export * from '../../../rehearsal/stand-ins/discord-stand-in';

@@ -1,2 +1,0 @@
-/** The fake Discord lives in src/fakes (so that `cocreate rehearse` can start it); re-exported for the tests. */
-export * from '../../../src/fakes/discord';
