@@ -35,6 +35,10 @@ export type { RecountReport, VerifyReport } from './handlers/verification';
 export { BAN_CACHE_MS } from './shared/admission';
 export { parseDurationMs, remindersOf } from './lifecycle';
 
+/**
+ * The campaign engine of one process. Several engines (processes) may share one store: every
+ * change is an atomic store step, so they agree without talking to each other.
+ */
 export class Engine {
   private readonly ctx: EngineContext;
 

@@ -37,6 +37,7 @@ export function isDue(state: CategoryState, now: number): boolean {
   return state.phase !== 'reveal' && state.pausedAt === null && state.deadline !== null && now >= state.deadline;
 }
 
+/** Whether `phase` runs against a deadline (propose, shortlist, vote), unlike `pending` and `reveal`. */
 export function isTimed(phase: Phase): phase is TimedPhase {
   return phase === 'propose' || phase === 'shortlist' || phase === 'vote';
 }

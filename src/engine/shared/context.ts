@@ -10,6 +10,7 @@ import type { Outbox } from '../../ports/outbox';
 import type { PhaseScheduler } from '../../ports/phase-scheduler';
 import type { Clock } from '../../ports/clock';
 
+/** What an engine runs on: its campaigns, its ports, and the hooks it reports through. */
 export interface EngineDeps {
   readonly campaigns: readonly CampaignSpec[];
   readonly store: CampaignStore;
