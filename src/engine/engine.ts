@@ -8,7 +8,7 @@
  * declares its least role and its audit rule; this class checks the role, runs the handler,
  * audits, and answers. The checks handlers share live in src/engine/shared.
  */
-import { refuse } from '../model/refusals';
+import { refuse, type Refusal } from '../model/refusals';
 import { fanKey, type Actor, type CampaignSpec, type CategorySpec } from '../model/campaign';
 import type { AuditEntry, AuditRecord } from '../model/audit';
 import type { Standing } from '../model/events';
@@ -24,7 +24,7 @@ import { exportDocument, report, standings, type ResultsDocument } from './handl
 import { fanDocument } from './handlers/trust';
 import { manifest, pseudonymFor, recount, verifyManifest, type RecountReport, type VerifyReport } from './handlers/verification';
 import { event } from './shared/announcements';
-import { appendAudit, appendAudits, auditSnapshot } from './shared/audit-trail';
+import { appendAudit, appendAudits, auditSnapshot, type AuditRule } from './shared/audit-trail';
 import { createContext, requireCampaign, type EngineContext, type EngineDeps } from './shared/context';
 import { idle, settle } from './shared/phase-machine';
 import { countResults } from './shared/results-count';
@@ -92,16 +92,25 @@ export class Engine {
     }
   }
 
-  /** The permission check, the handler, and for audited commands the audit log, in that order. */
-  private async run<T extends CommandType>(campaign: CampaignSpec, type: T, command: CommandOf<T>, actor: Actor): Promise<CommandResult> {
+  /**
+   * The permission check, then the handler (through the audit log for audited commands). Not
+   * `async` on purpose: a fan's command costs no promise or frame beyond its handler's own,
+   * and whatever it throws still lands in `execute`'s catch.
+   */
+  private run<T extends CommandType>(campaign: CampaignSpec, type: T, command: CommandOf<T>, actor: Actor): Promise<CommandResult> | Refusal {
     // A forged type finds no handler of its own (never one inherited from Object.prototype).
     const handler: Handler<CommandOf<T>> | undefined = Object.hasOwn(HANDLERS, type) ? HANDLERS[type] : undefined;
     const roles = rolesOf(actor, campaign);
     if (!handler || !roles.includes(handler.role)) return refuse('actor.not-allowed');
     const rule = handler.audit;
-    if (!rule) return handler.run(this.ctx, campaign, command, actor);
-    // Manager and curator actions: the state before and after goes to the audit log,
-    // durably, before the actor is answered.
+    return rule ? this.audited(handler, rule, campaign, command, actor) : handler.run(this.ctx, campaign, command, actor);
+  }
+
+  /**
+   * Manager and curator actions: the state before and after goes to the audit log, durably,
+   * before the actor is answered.
+   */
+  private async audited<C extends Command>(handler: Handler<C>, rule: AuditRule<C>, campaign: CampaignSpec, command: C, actor: Actor): Promise<CommandResult> {
     const before = await auditSnapshot(this.ctx, rule, campaign, command);
     const result = await handler.run(this.ctx, campaign, command, actor);
     if (!result.ok) return result;
@@ -110,7 +119,7 @@ export class Engine {
     } catch (error) {
       // The change itself is durable: answering `store.unavailable` would invite a retry that
       // repeats it (a second advance). The lost entry is reported to the operator instead.
-      this.ctx.deps.onError?.(error, `audit of ${type} by ${fanKey(actor)} (applied, not logged)`);
+      this.ctx.deps.onError?.(error, `audit of ${command.type} by ${fanKey(actor)} (applied, not logged)`);
     }
     return result;
   }
