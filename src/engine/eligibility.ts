@@ -1,5 +1,5 @@
 /**
- * Who may take part in a phase (issue 7, "Trust and fairness"): a pure check of the campaign's
+ * Who may take part in a phase (trust and fairness): a pure check of the campaign's
  * eligibility rules against the facts the adapter supplied with the actor. The ban list lives
  * in the store and is checked by the engine next to this.
  */
