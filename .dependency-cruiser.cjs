@@ -48,6 +48,13 @@ module.exports = {
       to: { path: '^src/engine/(handlers|shared)/' },
     },
     {
+      name: 'engine-sits-below-the-chat-layer',
+      comment: 'The chat layer (src/chat) builds commands and renders answers above the engine; the engine never reaches up into it.',
+      severity: 'error',
+      from: { path: '^src/engine/' },
+      to: { path: '^src/chat/' },
+    },
+    {
       name: 'handlers-stand-alone',
       comment: 'A handler module imports no other handler module (only the Handler type): what two concerns share is written once in src/engine/shared or a pure rule module. Only the registry gathers the handler modules.',
       severity: 'error',
