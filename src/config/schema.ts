@@ -7,7 +7,8 @@
  */
 import { z } from 'zod';
 import { normalizeForDuplicate } from '../engine/text';
-import { parseDuration, parseInstant, type Parsed } from './iso';
+import { DEFAULT_COLORS, DEFAULT_PROPOSAL_RULES, DEFAULT_REMINDERS, DEFAULT_REVEAL_RULE, DEFAULT_VOTE_RULE } from '../model/campaign';
+import { isoDurationOf, parseDuration, parseInstant, type Parsed } from './iso';
 
 /** Campaign and category ids: safe inside a Redis hash tag `{id}` and in chat commands. */
 export const ID_PATTERN = /^[a-z0-9-]+$/;
@@ -94,9 +95,9 @@ const length = z.int().min(1).max(MAX_PROPOSAL_LENGTH);
 
 export const proposalsSchema = z
   .strictObject({
-    minLength: length.default(3),
-    maxLength: length.default(280),
-    perFan: z.int().min(1).max(100).default(3),
+    minLength: length.default(DEFAULT_PROPOSAL_RULES.minLength),
+    maxLength: length.default(DEFAULT_PROPOSAL_RULES.maxLength),
+    perFan: z.int().min(1).max(100).default(DEFAULT_PROPOSAL_RULES.perFan),
     /** Issue 7: most proposals the category accepts in all (anti-spam cap). */
     maxTotal: z.int().min(1).max(1_000_000).optional(),
   })
@@ -118,10 +119,10 @@ export const shortlistSchema = z.discriminatedUnion('by', [
   z.strictObject({ by: z.literal('threshold'), likes: z.int().min(1), size: size.optional() }),
 ]);
 
-const allowChange = z.boolean().default(true);
+const allowChange = z.boolean().default(DEFAULT_VOTE_RULE.allowChange);
 const choices = z.int().min(1).max(MAX_CANDIDATES);
 /** Results are hidden until the vote closes unless the campaign opts into live counts. */
-const liveCounts = z.boolean().default(false);
+const liveCounts = z.boolean().default(DEFAULT_VOTE_RULE.liveCounts);
 
 export const voteSchema = z.discriminatedUnion('method', [
   z.strictObject({ method: z.literal('single'), allowChange, liveCounts }),
@@ -131,8 +132,8 @@ export const voteSchema = z.discriminatedUnion('method', [
 
 export const revealSchema = z
   .strictObject({
-    winners: z.int().min(1).max(MAX_CANDIDATES).default(1),
-    tieBreak: z.enum(['earliest', 'curators', 'seeded']).default('earliest'),
+    winners: z.int().min(1).max(MAX_CANDIDATES).default(DEFAULT_REVEAL_RULE.winners),
+    tieBreak: z.enum(['earliest', 'curators', 'seeded']).default(DEFAULT_REVEAL_RULE.tieBreak),
     seed: text(200).optional(),
     mentionAuthors: z.boolean().optional(),
   })
@@ -177,14 +178,12 @@ const color = checkedString((value) => (COLOR.test(value) ? undefined : `expecte
 
 /** The colours of the results picture (a bar chart per category, posted at reveal). */
 export const colorsSchema = z.strictObject({
-  background: color.default('#ffffff'),
-  text: color.default('#1f2328'),
-  bar: color.default('#9aa4b2'),
-  winner: color.default('#e4002b'),
+  background: color.default(DEFAULT_COLORS.background),
+  text: color.default(DEFAULT_COLORS.text),
+  bar: color.default(DEFAULT_COLORS.bar),
+  winner: color.default(DEFAULT_COLORS.winner),
 });
 
-/** The reminders posted before a phase closes, unless the file declares its own. */
-export const DEFAULT_REMINDERS = [{ phase: 'propose', before: 'PT24H' }, { phase: 'vote', before: 'PT24H' }] as const;
 
 const reminderSchema = z.strictObject({
   phase: z.enum(['propose', 'shortlist', 'vote']),
@@ -246,10 +245,10 @@ export const campaignFileSchema = z.strictObject({
   schedule: scheduleSchema.prefault({}),
   proposals: proposalsSchema.prefault({}),
   shortlist: shortlistSchema.optional(),
-  vote: voteSchema.prefault({ method: 'single' }),
+  vote: voteSchema.prefault({ method: DEFAULT_VOTE_RULE.method }),
   reveal: revealSchema.prefault({}),
   colors: colorsSchema.prefault({}),
-  reminders: remindersSchema.default(DEFAULT_REMINDERS.map((r) => ({ ...r }))),
+  reminders: remindersSchema.default(() => DEFAULT_REMINDERS.map((r) => ({ phase: r.phase, before: isoDurationOf(r.beforeMs) }))),
   eligibility: eligibilitySchema.optional(),
   limits: limitsSchema.optional(),
   retention: duration.optional(),

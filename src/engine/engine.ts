@@ -19,7 +19,7 @@ import {
   deadlineOnEntering, declaredEnd, isDue, isTimed, nextPhase, REMINDER_BEFORE_MS,
 } from './lifecycle';
 import {
-  DEFAULT_REMINDERS, fanKey, type Actor, type CampaignSpec, type CategorySpec, type Phase, type Platform, type ReminderSpec,
+  DEFAULT_REMINDERS, defaultSeed, fanKey, type Actor, type CampaignSpec, type CategorySpec, type Phase, type Platform, type ReminderSpec,
 } from '../model/campaign';
 import { mayRun, rolesOf } from './permissions';
 import type { Ballot, CategoryResults, CategoryState, Proposal, Winner } from '../model/records';
@@ -1197,7 +1197,7 @@ function canonicalJson(value: unknown): string {
 }
 
 function seedOf(campaign: CampaignSpec, category: CategorySpec): string {
-  return category.reveal.seed ?? `${campaign.id}/${category.id}`;
+  return category.reveal.seed ?? defaultSeed(campaign.id, category.id);
 }
 
 function findCategory(campaign: CampaignSpec, id: string): CategorySpec | undefined {
