@@ -216,7 +216,10 @@ function summary(node: SchemaNode): string | undefined {
 
 /** The paragraphs after the first: the text of the key's section. */
 function more(node: SchemaNode): string | undefined {
-  const rest = node.description?.split(/\n\s*\n/).slice(1).join('\n\n');
+  const rest = node.description
+    ?.split(/\n\s*\n/)
+    .slice(1)
+    .join('\n\n');
   return rest === undefined || rest === '' ? undefined : rest;
 }
 
@@ -285,7 +288,7 @@ class Reference {
     const choices = options(node);
     if (choices) {
       this.documented.push({ path, anchor, node });
-      return this.forms(path, choices, rows, anchor);
+      return this.forms(path, choices, rows);
     }
     if (node.type === 'array' && node.items?.type === 'object') this.keys(`${path}[]`, node.items, rows, anchor);
     else if (node.type === 'object') this.keys(path, node, rows, anchor);
@@ -303,13 +306,15 @@ class Reference {
   }
 
   /** A table of the forms of a value with several forms, and rows for the union of their keys. */
-  private forms(path: string, choices: readonly SchemaNode[], rows: Row[], anchor: string): string[] {
+  private forms(path: string, choices: readonly SchemaNode[], rows: Row[]): string[] {
     const tag = Object.keys(choices[0]?.properties ?? {}).find((k) => choices.every((c) => c.properties?.[k]?.const !== undefined));
     if (tag === undefined) throw new Error(`campaign docs: the forms of \`${path}\` share no key that tells them apart`);
     const formOf = (c: SchemaNode) => `${tag}: ${inline(c.properties?.[tag]?.const)}`;
     const out = ['Exactly one of these forms:', '', '| form | meaning |', '| --- | --- |'];
     for (const choice of choices) {
-      const others = Object.keys(choice.properties ?? {}).filter((k) => k !== tag).map((k) => (choice.required?.includes(k) ? k : `${k}?`));
+      const others = Object.keys(choice.properties ?? {})
+        .filter((k) => k !== tag)
+        .map((k) => (choice.required?.includes(k) ? k : `${k}?`));
       const form = `{ ${[formOf(choice), ...others].join(', ')} }`;
       if (choice.description === undefined) throw new Error(`campaign docs: the form ${form} of \`${path}\` has no description`);
       out.push(`| ${cell(code(form))} | ${cell(choice.description)} |`);
@@ -318,10 +323,15 @@ class Reference {
     for (const name of names) {
       const having = choices.filter((c) => c.properties?.[name] !== undefined);
       const first = having[0]!.properties![name]!;
-      if (name !== tag && having.some((c) => shape(c.properties![name]!) !== shape(first))) throw new Error(`campaign docs: \`${path}.${name}\` differs between forms`);
+      if (name !== tag && having.some((c) => shape(c.properties![name]!) !== shape(first)))
+        throw new Error(`campaign docs: \`${path}.${name}\` differs between forms`);
       const requiredIn = having.filter((c) => c.required?.includes(name));
       const only = having.length < choices.length ? `Only with ${words(having.map((c) => code(formOf(c))))}. ` : '';
-      const row = this.row(`${path}.${name}`, name === tag ? { ...first, const: undefined, enum: choices.map((c) => c.properties?.[tag]?.const) } : first, requiredIn.length > 0);
+      const row = this.row(
+        `${path}.${name}`,
+        name === tag ? { ...first, const: undefined, enum: choices.map((c) => c.properties?.[tag]?.const) } : first,
+        requiredIn.length > 0,
+      );
       const required =
         requiredIn.length > 0 && requiredIn.length < having.length
           ? `required with ${words(requiredIn.map((c) => code(formOf(c))))}, else ${defaultOf(first, false)}`
@@ -337,17 +347,26 @@ class Reference {
     if (choices) return this.documented.find((d) => options(d.node) !== undefined && shape(d.node) === shape(node));
     const keys = Object.entries(node.properties ?? {});
     if (node.type !== 'object' || keys.length < LINK_FROM_KEYS) return undefined;
-    return this.documented.find((d) => d.node !== node && keys.every(([k, child]) => {
-      const theirs = d.node.properties?.[k];
-      return theirs !== undefined && JSON.stringify(theirs) === JSON.stringify(child);
-    }));
+    return this.documented.find(
+      (d) =>
+        d.node !== node &&
+        keys.every(([k, child]) => {
+          const theirs = d.node.properties?.[k];
+          return theirs !== undefined && JSON.stringify(theirs) === JSON.stringify(child);
+        }),
+    );
   }
 
   private linkTo(target: Documented, node: SchemaNode): string {
     const mine = Object.keys(node.properties ?? {});
     const theirs = Object.keys(target.node.properties ?? {});
     const all = options(node) !== undefined || mine.length === theirs.length;
-    const which = all ? 'The keys' : `The keys ${words(mine.map((k) => code(k)), 'and')}`;
+    const which = all
+      ? 'The keys'
+      : `The keys ${words(
+          mine.map((k) => code(k)),
+          'and',
+        )}`;
     return `${which} of [${code(target.path)}](#${target.anchor}).`;
   }
 }

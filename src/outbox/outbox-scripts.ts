@@ -26,7 +26,11 @@ type Connection = Redis | Cluster;
 export type LaneEntry = readonly [entryId: string, eventJson: string, takenOver: 0 | 1];
 
 /** Appends `[id, JSON]` pairs to a stream, each id once; resolves with how many were new. */
-export async function appendEvents(redis: Connection, keys: { readonly eventIds: string; readonly events: string }, events: readonly (readonly [string, string])[]): Promise<number> {
+export async function appendEvents(
+  redis: Connection,
+  keys: { readonly eventIds: string; readonly events: string },
+  events: readonly (readonly [string, string])[],
+): Promise<number> {
   return Number(await OUTBOX_SCRIPTS.run(redis, 'appendEvents', [keys.eventIds, keys.events], events.flat()));
 }
 
@@ -55,5 +59,7 @@ export interface SendWindow {
  * unique to this send.
  */
 export async function reserveSend(redis: Connection, target: SendWindow, platform: SendWindow, member: string): Promise<number> {
-  return Number(await OUTBOX_SCRIPTS.run(redis, 'reserveSend', [target.key, platform.key], [target.limit, target.windowMs, platform.limit, platform.windowMs, member]));
+  return Number(
+    await OUTBOX_SCRIPTS.run(redis, 'reserveSend', [target.key, platform.key], [target.limit, target.windowMs, platform.limit, platform.windowMs, member]),
+  );
 }

@@ -3,7 +3,17 @@
 import { readFileSync } from 'node:fs';
 import { campaignFileSchema } from '../../src/config/schema';
 import { DEFAULT_PROPOSAL_RULES } from '../../src/model/campaign';
-import { anchorOf, boundsOf, campaignJsonSchema, defaultOf, inline, REFERENCE_PATH, renderCampaignReference, typeOf, type SchemaNode } from '../../scripts/campaign-docs';
+import {
+  anchorOf,
+  boundsOf,
+  campaignJsonSchema,
+  defaultOf,
+  inline,
+  REFERENCE_PATH,
+  renderCampaignReference,
+  typeOf,
+  type SchemaNode,
+} from '../../scripts/campaign-docs';
 
 /** Every key of the schema with its path (`categories[].options`), forms included. */
 function keysOf(node: SchemaNode, path: string): { path: string; node: SchemaNode }[] {
@@ -25,7 +35,9 @@ describe('the campaign-file reference', () => {
   });
 
   it('gives every key of the schema a description', () => {
-    const undescribed = keysOf(campaignJsonSchema(), '').filter(({ node }) => !node.description?.trim()).map(({ path }) => path);
+    const undescribed = keysOf(campaignJsonSchema(), '')
+      .filter(({ node }) => !node.description?.trim())
+      .map(({ path }) => path);
     expect(undescribed).toEqual([]);
   });
 
@@ -36,7 +48,12 @@ describe('the campaign-file reference', () => {
   });
 
   it('documents every key of the schema, with its type, default and bounds, or links to where it is', () => {
-    const rows = new Map(renderCampaignReference().split('\n').filter((l) => l.startsWith('| `')).map((l) => [/^\| `([^`]+)` \|/.exec(l)?.[1], l.split(' | ')]));
+    const rows = new Map(
+      renderCampaignReference()
+        .split('\n')
+        .filter((l) => l.startsWith('| `'))
+        .map((l) => [/^\| `([^`]+)` \|/.exec(l)?.[1], l.split(' | ')]),
+    );
     /** The row of `path`, following a key that links to the section with the same keys. */
     const rowOf = (path: string): string[] | undefined => {
       const own = rows.get(path);
@@ -85,7 +102,9 @@ describe('the campaign-file reference', () => {
 describe('words of the reference', () => {
   it('writes values in YAML flow style, quoting what YAML would misread', () => {
     expect(inline({ by: 'curators', size: 5 })).toBe('{ by: curators, size: 5 }');
-    expect(inline(['100000000000000001', '2026-03-02T09:00:00+01:00', 'a, b', '#fff'])).toBe('["100000000000000001", "2026-03-02T09:00:00+01:00", "a, b", "#fff"]');
+    expect(inline(['100000000000000001', '2026-03-02T09:00:00+01:00', 'a, b', '#fff'])).toBe(
+      '["100000000000000001", "2026-03-02T09:00:00+01:00", "a, b", "#fff"]',
+    );
     expect(inline({})).toBe('{}');
   });
 

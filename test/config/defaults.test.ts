@@ -2,7 +2,13 @@
 // leaves a key out resolves to exactly the model's default, and the engine's fallbacks agree.
 import { isoDurationOf, parseDuration } from '../../src/config/iso';
 import {
-  DEFAULT_COLORS, DEFAULT_ELIGIBILITY, DEFAULT_PROPOSAL_RULES, DEFAULT_REMINDERS, DEFAULT_REVEAL_RULE, DEFAULT_VOTE_RULE, defaultSeed,
+  DEFAULT_COLORS,
+  DEFAULT_ELIGIBILITY,
+  DEFAULT_PROPOSAL_RULES,
+  DEFAULT_REMINDERS,
+  DEFAULT_REVEAL_RULE,
+  DEFAULT_VOTE_RULE,
+  defaultSeed,
 } from '../../src/model/campaign';
 import { load, specOf, VALID } from './helpers';
 
@@ -22,7 +28,10 @@ describe('defaults written once', () => {
   it('writes the default reminders in the file as ISO durations that parse back to the same spans', () => {
     const result = load(VALID);
     if (!result.ok) throw new Error('VALID is valid');
-    expect(result.file.reminders).toEqual([{ phase: 'propose', before: 'PT24H' }, { phase: 'vote', before: 'PT24H' }]);
+    expect(result.file.reminders).toEqual([
+      { phase: 'propose', before: 'PT24H' },
+      { phase: 'vote', before: 'PT24H' },
+    ]);
     result.file.reminders.forEach((r, i) => {
       const parsed = parseDuration(r.before);
       expect(parsed.ok && parsed.value.toMillis()).toBe(DEFAULT_REMINDERS[i]?.beforeMs);

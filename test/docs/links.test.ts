@@ -5,7 +5,12 @@ import { dirname, join, relative, resolve } from 'node:path';
 import { anchorOf } from '../../scripts/campaign-docs';
 
 const ROOT = resolve(__dirname, '../..');
-const DOCS = [join(ROOT, 'README.md'), ...readdirSync(join(ROOT, 'docs')).filter((f) => f.endsWith('.md')).map((f) => join(ROOT, 'docs', f))];
+const DOCS = [
+  join(ROOT, 'README.md'),
+  ...readdirSync(join(ROOT, 'docs'))
+    .filter((f) => f.endsWith('.md'))
+    .map((f) => join(ROOT, 'docs', f)),
+];
 
 /** The anchors of a Markdown file's headings (outside code blocks), with GitHub's -1, -2 for repeats. */
 function anchorsOf(file: string): Set<string> {
@@ -26,7 +31,9 @@ function anchorsOf(file: string): Set<string> {
 
 /** Relative links `[text](target)` outside code blocks and code spans. */
 function linksOf(file: string): string[] {
-  const text = readFileSync(file, 'utf8').replace(/```[\s\S]*?```/g, '').replace(/`[^`\n]*`/g, '');
+  const text = readFileSync(file, 'utf8')
+    .replace(/```[\s\S]*?```/g, '')
+    .replace(/`[^`\n]*`/g, '');
   return [...text.matchAll(/\]\(([^)\s]+)\)/g)].map((m) => m[1]!).filter((target) => !/^[a-z]+:/.test(target));
 }
 
@@ -35,7 +42,7 @@ describe('the documentation', () => {
     expect(statSync(join(ROOT, 'README.md')).size).toBeLessThanOrEqual(40 * 1024);
   });
 
-  it('keeps the README\'s two set-up commands and its command-line table', () => {
+  it("keeps the README's two set-up commands and its command-line table", () => {
     const readme = readFileSync(join(ROOT, 'README.md'), 'utf8');
     expect(readme).toContain('```sh\nnpm install && npm start\n```');
     expect(readme).toContain('```sh\nnpm test\n```');
