@@ -29,7 +29,6 @@ const TELEGRAM_PERSON = /^\d{1,20}$/;
 const TELEGRAM_CHAT = /^-?\d{1,20}$/;
 const COLOR = /^#[0-9a-fA-F]{6}$/;
 
-
 /** A string schema that adds one plain-English issue when `problem` names one. */
 function checkedString(problem: (value: string) => string | undefined) {
   return z.string().superRefine((value, ctx) => {
