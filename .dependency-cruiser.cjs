@@ -10,7 +10,7 @@ module.exports = {
       comment: 'src/engine holds the rules: no adapter, no store or scheduler implementation, no CLI, no config loader.',
       severity: 'error',
       from: { path: '^src/engine/' },
-      to: { path: '^(adapters/|src/(stores|scheduler|outbox|clock|cli|config)/)' },
+      to: { path: '^(adapters/|src/(stores|scheduler|outbox|redis|clock|cli|config)/)' },
     },
     {
       name: 'engine-imports-no-io-library',
@@ -87,7 +87,7 @@ module.exports = {
       comment: 'Adapters reach the store and the queues only through the engine and the outbox delivery they register.',
       severity: 'error',
       from: { path: '^adapters/' },
-      to: { path: '(^|/)node_modules/(ioredis|bullmq)/|^src/(stores|scheduler)/' },
+      to: { path: '(^|/)node_modules/(ioredis|bullmq)/|^src/(stores|scheduler|redis)/' },
     },
     {
       name: 'only-the-cli-wires',

@@ -2,7 +2,7 @@
  * Counting a category for its reveal (and for a tie-break): from the incremental tally for
  * single and approval ballots (no scan), from the raw ballots by instant-runoff for ranked ones.
  */
-import type { CampaignSpec, CategorySpec } from '../../model/campaign';
+import { defaultSeed, type CampaignSpec, type CategorySpec } from '../../model/campaign';
 import type { Ballot, CategoryResults, Proposal } from '../../model/records';
 import { instantRunoff, winnersFromTally, type CountedOption } from '../count';
 import type { EngineContext } from './context';
@@ -52,7 +52,7 @@ export async function countResults(
 
 /** The tie-break seed of a category: the declared one, else `campaign/category`. */
 export function seedOf(campaign: CampaignSpec, category: CategorySpec): string {
-  return category.reveal.seed ?? `${campaign.id}/${category.id}`;
+  return category.reveal.seed ?? defaultSeed(campaign.id, category.id);
 }
 
 /** Every raw ballot of a category, in the store's scan order. */
