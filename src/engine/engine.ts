@@ -28,6 +28,7 @@ import type { BanEntry, CampaignStore, Gate, RateKind, ShortlistSeed } from '../
 import type { Outbox } from '../ports/outbox';
 import { phaseJobId, reminderJobId, type PhaseJob, type PhaseScheduler } from '../ports/phase-scheduler';
 import type { Clock } from '../ports/clock';
+import type { DurabilityStatus } from '../model/durability';
 
 export interface EngineDeps {
   readonly campaigns: readonly CampaignSpec[];
@@ -45,6 +46,8 @@ export interface EngineDeps {
    * It carries no fan data beyond the key acted upon; it may reject (the command still succeeded).
    */
   readonly onModeration?: (entry: ModerationEntry) => void | Promise<void>;
+  /** What an acknowledgement means for the store and whether acknowledged data can be lost: shown to managers in /status. */
+  readonly durability?: () => DurabilityStatus;
 }
 
 /** A curator's or manager's action on a fan, or a fan's own erasure (see `EngineDeps.onModeration`). */
@@ -449,7 +452,8 @@ export class Engine {
     }
     const roles = rolesOf(actor, campaign);
     const refusals = roles.includes('manager') ? { refusals: await this.deps.store.getRefusalCounts(campaign.id) } : {};
-    return { ok: true, type: 'status', title: campaign.title, roles, categories, ...refusals };
+    const durability = roles.includes('manager') && this.deps.durability ? { durability: this.deps.durability() } : {};
+    return { ok: true, type: 'status', title: campaign.title, roles, categories, ...refusals, ...durability };
   }
 
   private async proposals(campaign: CampaignSpec, categoryId: string | undefined, mine: boolean, actor: Actor): Promise<CommandResult> {

@@ -10,11 +10,13 @@ import type { Metrics } from './metrics';
 export interface HealthCheck {
   readonly name: string;
   check(): Promise<string | null>;
+  /** What the check adds to its entry whatever the outcome (e.g. the store's durability), read after `check`. */
+  details?(): Readonly<Record<string, unknown>> | null;
 }
 
 export interface HealthReport {
   readonly ok: boolean;
-  readonly checks: Readonly<Record<string, { ok: boolean; error?: string }>>;
+  readonly checks: Readonly<Record<string, { ok: boolean; error?: string; readonly [detail: string]: unknown }>>;
 }
 
 /** Runs every check (each bounded by `timeoutMs`) and reports them all. */
@@ -24,7 +26,8 @@ export async function checkHealth(checks: readonly HealthCheck[], timeoutMs = 2_
     const timeout = new Promise<string>((resolve) => { timer = setTimeout(() => resolve(`no answer within ${timeoutMs} ms`), timeoutMs); });
     try {
       const error = await Promise.race([c.check().catch((e: unknown) => (e instanceof Error ? e.message : String(e))), timeout]);
-      return [c.name, error === null ? { ok: true } : { ok: false, error }] as const;
+      const details = c.details?.() ?? {};
+      return [c.name, error === null ? { ...details, ok: true } : { ...details, ok: false, error }] as const;
     } finally {
       clearTimeout(timer);
     }
