@@ -200,7 +200,8 @@ class DurabilityGuard {
   static async start(redis: Redis | Cluster, endpoint: RedisEndpoint, options: RedisRuntimeOptions): Promise<DurabilityGuard> {
     const ack = options.ack ?? 'redis';
     const assessment = await assess(redis, endpoint, ack);
-    if (ack === 'aof' && assessment.impossible) throw new Error(assessment.impossible);
+    // The engine's start writes (and confirms) campaign state: an ack mode that cannot be honoured now refuses to start.
+    if (assessment.impossible) throw new Error(assessment.impossible);
     if (options.strict && assessment.warning) throw new Error(`COCREATE_DURABILITY=strict refuses to start: ${assessment.warning}`);
     const timeoutMs = options.ackTimeoutMs ?? 500;
     const policy: AckPolicy = ack === 'replica' ? { kind: 'replica', timeoutMs } : ack === 'aof' && assessment.waitAof ? { kind: 'waitaof', timeoutMs } : { kind: 'reply' };
