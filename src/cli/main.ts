@@ -12,7 +12,7 @@ import { durabilityOf, redisEndpointOf } from '../config/env';
 import type { CampaignSpec } from '../model/campaign';
 import type { Engine, ResultsDocument } from '../engine/engine';
 import { LocalChat } from '../../adapters/local/chat';
-import { embeddedRuntime, loadState, redisRuntime, saveState, statePath } from './runtime';
+import { embeddedRuntime, loadState, redisRuntime, saveState, statePath, type DurabilityReport } from './runtime';
 import type { Clock } from '../ports/clock';
 import { MemoryCampaignStore } from '../stores/memory/memory-store';
 import { SYSTEM_ACTOR } from '../model/campaign';
@@ -157,7 +157,7 @@ async function run(rest: readonly string[]): Promise<number> {
   const onRedis = redisEndpointOf(config) !== undefined;
   const embedded = onRedis ? null : embeddedRuntime({ campaigns: specs, clock, metrics, onError });
   // The drain is done below, before the platforms stop: close() then only closes.
-  const onWarning = (message: string) => logger.warn({ durability: runtime.durability() ?? undefined }, `durability: ${message}`);
+  const onWarning = (message: string, durability: DurabilityReport) => logger.warn({ durability }, `durability: ${message}`);
   const runtime = onRedis ? await connectRedis({ campaigns: specs, clock, env, metrics, onError, onWarning, drainMs: 0 }) : embedded!;
   if (embedded && !values['from-now']) {
     for (const spec of specs) await loadState(embedded.store, spec.id, statePath(spec.id, config.dataDir));
@@ -236,7 +236,7 @@ function sleep(ms: number): Promise<void> {
  * The Redis runtime from the environment (REDIS_URL, REDIS_CLUSTER or REDIS_SENTINELS; COCREATE_ACK,
  * COCREATE_DURABILITY); a clear one-line error when Redis cannot be reached or the ack mode cannot be honoured.
  */
-async function connectRedis(options: { campaigns: readonly CampaignSpec[]; clock: Clock; env: RunEnv; url?: string; scheduler?: 'memory'; metrics?: Metrics; onError?: (error: unknown, context: string) => void; onWarning?: (message: string) => void; drainMs?: number }) {
+async function connectRedis(options: { campaigns: readonly CampaignSpec[]; clock: Clock; env: RunEnv; url?: string; scheduler?: 'memory'; metrics?: Metrics; onError?: (error: unknown, context: string) => void; onWarning?: (message: string, durability: DurabilityReport) => void; drainMs?: number }) {
   const { config } = options.env;
   // `--redis URL` (simulate) names a server of its own.
   const { redisSentinel: _sentinel, ...direct } = config;

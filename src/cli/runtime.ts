@@ -101,8 +101,8 @@ export interface RedisRuntimeOptions {
   readonly ackTimeoutMs?: number;
   /** COCREATE_DURABILITY=strict: refuse to start when the ack mode cannot be honoured or acknowledged data can be lost. */
   readonly strict?: boolean;
-  /** Told the durability warning at start, and again when it changes. */
-  readonly onWarning?: (message: string) => void;
+  /** Told the durability warning at start, and again when it changes, with the durability it describes. */
+  readonly onWarning?: (message: string, durability: DurabilityReport) => void;
   /** Key prefix separating deployments sharing one Redis (default `cocreate:`). */
   readonly prefix?: string;
   /**
@@ -194,7 +194,7 @@ class DurabilityGuard {
     private readonly ack: AckMode,
     readonly acknowledger: WriteAcknowledger,
     public latest: DurabilityAssessment,
-    private readonly onWarning: (message: string) => void,
+    private readonly onWarning: (message: string, durability: DurabilityReport) => void,
   ) {}
 
   static async start(redis: Redis | Cluster, endpoint: RedisEndpoint, options: RedisRuntimeOptions): Promise<DurabilityGuard> {
@@ -207,7 +207,7 @@ class DurabilityGuard {
     const policy: AckPolicy = ack === 'replica' ? { kind: 'replica', timeoutMs } : ack === 'aof' && assessment.waitAof ? { kind: 'waitaof', timeoutMs } : { kind: 'reply' };
     const onWarning = options.onWarning ?? (() => undefined);
     const guard = new DurabilityGuard(redis, endpoint, ack, new WriteAcknowledger(redis, policy), assessment, onWarning);
-    if (assessment.warning) onWarning(assessment.warning);
+    if (assessment.warning) onWarning(assessment.warning, guard.report());
     guard.timer = setInterval(() => void guard.refresh(), DURABILITY_REFRESH_MS).unref();
     return guard;
   }
@@ -225,7 +225,7 @@ class DurabilityGuard {
     // `aof` without WAITAOF relies on `appendfsync always`: should it be turned off, stop acknowledging.
     if (this.ack === 'aof' && !next.waitAof) this.acknowledger.suspend(next.impossible);
     if (next.warning !== previous.warning) {
-      this.onWarning(next.warning ?? `durability: the earlier warning no longer applies (COCREATE_ACK=${this.ack})`);
+      this.onWarning(next.warning ?? `the earlier warning no longer applies (COCREATE_ACK=${this.ack})`, this.report());
     }
   }
 

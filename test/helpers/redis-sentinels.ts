@@ -19,7 +19,7 @@ export interface ReplicatedRedis {
   masterPort(): Promise<number>;
   /** Resolves with the new master's port once the Sentinels name one other than `oldPort` and it is a master. */
   promoted(oldPort: number, timeoutMs?: number): Promise<number>;
-  /** Resolves once `master` has `replicas` replicas streaming and caught up with it (its offset reached). */
+  /** Resolves once `master` has `replicas` replicas streaming and caught up with its offset at the time of the call. */
   replicated(masterPort: number, replicas: number, timeoutMs?: number): Promise<void>;
   stop(): Promise<void>;
 }
@@ -66,11 +66,14 @@ export async function startReplicatedRedis(options: ReplicatedRedisOptions = {})
   const downAfterMs = options.downAfterMs ?? 1_000;
   const replicated = async (masterPort: number, count: number, timeoutMs = 20_000): Promise<void> => {
     const deadline = Date.now() + timeoutMs;
+    // Caught up with the master's offset when first asked: writes may go on meanwhile.
+    let target = -1;
     for (;;) {
       const text = await onPort(masterPort, (r) => r.call('INFO', 'replication') as Promise<string>).catch(() => '');
       const offset = Number(/^master_repl_offset:(\d+)/m.exec(text)?.[1] ?? -1);
-      const caughtUp = [...text.matchAll(/^slave\d+:.*state=online,offset=(\d+)/gm)].filter((m) => Number(m[1]) >= offset).length;
-      if (offset >= 0 && caughtUp >= count) return;
+      if (target < 0) target = offset;
+      const caughtUp = [...text.matchAll(/^slave\d+:.*state=online,offset=(\d+)/gm)].filter((m) => Number(m[1]) >= target).length;
+      if (target >= 0 && caughtUp >= count) return;
       if (Date.now() > deadline) throw new Error(`the master on port ${masterPort} has not ${count} replica(s) caught up within ${timeoutMs} ms:\n${text}`);
       await sleep(25);
     }

@@ -173,8 +173,12 @@ export async function deleteKeys(connection: Redis | Cluster, prefix: string): P
 }
 
 /** An engine on the deployment, for the test to read from (its scheduler is in memory and never started). */
-export function inspector(deployment: Deployment, prefix: string, spec: CampaignSpec): Promise<Runtime> {
-  return redisRuntime({ campaigns: [spec], clock: new SystemClock(), endpoint: endpointOf(deployment), prefix, scheduler: 'memory', drainMs: 0 });
+export function inspector(deployment: Deployment, prefix: string, spec: CampaignSpec, options: { quiet?: boolean } = {}): Promise<Runtime> {
+  return redisRuntime({
+    campaigns: [spec], clock: new SystemClock(), endpoint: endpointOf(deployment), prefix, scheduler: 'memory', drainMs: 0,
+    // `quiet`: a test whose Redis goes away on purpose does not print the connection's errors.
+    ...(options.quiet ? { onError: () => undefined } : {}),
+  });
 }
 
 export interface BotOptions {
