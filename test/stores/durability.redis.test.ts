@@ -8,6 +8,9 @@ import type { CommandResult } from '../../src/engine/commands';
 import type { AckMode } from '../../src/model/durability';
 import { createRedisConnection } from '../../src/stores/redis/connection';
 import { readDurability } from '../../src/stores/redis/durability';
+import { createClusterConnection } from '../../src/stores/redis/connection';
+import { UnconfirmedWriteError, WriteAcknowledger } from '../../src/stores/redis/ack';
+import { testClusterNodes } from '../helpers/redis-targets';
 import { uniquePrefix } from '../helpers/redis';
 import { startRedisServer, type RedisServer } from '../helpers/redis-servers';
 import { onPort } from '../helpers/redis-sentinels';
@@ -208,6 +211,31 @@ describe('COCREATE_ACK=replica on a private master and replica', () => {
       await expect(runtimeOn(lonely, 'replica-none', { ack: 'replica' })).rejects.toThrow(/COCREATE_ACK=replica cannot be honoured: no replica is connected to 127\.0\.0\.1:\d+/);
     } finally {
       await lonely.stop();
+    }
+  });
+});
+
+describe('the ack on a Redis Cluster', () => {
+  it('confirms on the master of the key\'s slot, the one that carried the writes', async () => {
+    const nodes = testClusterNodes();
+    const cluster = await createClusterConnection(nodes.map((n) => `redis://${n.host}:${n.port}`));
+    try {
+      const key = `{${uniquePrefix('ack-route-')}}:meta`;
+      await cluster.set(key, '1');
+      const holder = Number(await cluster.call('CLUSTER', 'KEYSLOT', key));
+      const owner = cluster.slots[holder]![0]!;
+      const before = await Promise.all(nodes.map((n) => calls(n.port, 'wait')));
+      const ack = new WriteAcknowledger(cluster, { kind: 'replica', timeoutMs: 20 });
+      // The test cluster has no replica: the wait is refused, on the right node.
+      await expect(ack.confirm(key)).rejects.toBeInstanceOf(UnconfirmedWriteError);
+      const after = await Promise.all(nodes.map((n) => calls(n.port, 'wait')));
+      const waitedOn = nodes.filter((_, i) => after[i]! > before[i]!).map((n) => `${n.host}:${n.port}`);
+      expect(waitedOn).toEqual([owner]);
+      await cluster.del(key);
+      const [facts] = await readDurability(cluster);
+      expect(facts).toMatchObject({ role: 'master', connectedReplicas: 0 });
+    } finally {
+      cluster.disconnect();
     }
   });
 });
