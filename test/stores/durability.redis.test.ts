@@ -130,15 +130,17 @@ describe('COCREATE_ACK=replica on a private master and replica', () => {
 
   beforeAll(async () => {
     master = await startRedisServer();
-    replica = await startRedisServer({ args: ['--replicaof', '127.0.0.1', '0'] });
-    await onPort(replica.port, (r) => r.call('REPLICAOF', '127.0.0.1', String(master.port)));
+    replica = await startRedisServer({ args: ['--replicaof', '127.0.0.1', String(master.port)] });
+    await replicaOnline();
+  });
+  async function replicaOnline(): Promise<void> {
     for (const deadline = Date.now() + 20_000; ;) {
       const info = await onPort(master.port, (r) => r.call('INFO', 'replication') as Promise<string>);
-      if (/^slave0:.*state=online/m.test(info)) break;
+      if (/^slave0:.*state=online/m.test(info)) return;
       if (Date.now() > deadline) throw new Error(`the replica did not come online:\n${info}`);
       await sleep(25);
     }
-  });
+  }
   afterEach(async () => {
     try {
       process.kill(replica.pid, 'SIGCONT');
@@ -203,6 +205,25 @@ describe('COCREATE_ACK=replica on a private master and replica', () => {
     const stored = await storedBallots(runtime, on.spec.id);
     expect(stored.size).toBe(300);
     expect((await runtime.engine.recount(on.spec.id)).agrees).toBe(true);
+  });
+
+  it('fails /healthz and tells managers while the replica is gone, and recovers when it is back', async () => {
+    const on = await runtimeOn(master, 'replica-gone', { ack: 'replica', ackTimeoutMs: 100 });
+    runtime = on.runtime;
+    expect(await runtime.health()).toBeNull();
+    await replica.kill();
+    for (const deadline = Date.now() + 10_000; !/no replica is connected/.test(String(await runtime.health()));) {
+      if (Date.now() > deadline) throw new Error('the health check did not notice the replica going away');
+      await sleep(50);
+    }
+    expect(runtime.durability()).toMatchObject({ ack: 'replica', risk: 'no-ack-possible' });
+    const manager = { platform: 'system' as const, userId: 'ops', displayName: 'ops', grantedRoles: ['manager' as const] };
+    expect(await runtime.engine.execute({ type: 'status', campaignId: on.spec.id }, manager)).toMatchObject({ ok: true, durability: { ack: 'replica', risk: 'no-ack-possible' } });
+    expect(countOf((await on.vote(10)).results.map(outcome))).toEqual({ 'store.unavailable': 10 });
+    await replica.restart();
+    await replicaOnline();
+    expect(await runtime.health()).toBeNull();
+    expect(countOf((await on.vote(10)).results.map(outcome))).toEqual({ ok: 10 });
   });
 
   it('refuses to start when no replica is connected, with the reason', async () => {
