@@ -157,7 +157,10 @@ async function run(rest: readonly string[]): Promise<number> {
   const onRedis = redisEndpointOf(config) !== undefined;
   const embedded = onRedis ? null : embeddedRuntime({ campaigns: specs, clock, metrics, onError });
   // The drain is done below, before the platforms stop: close() then only closes.
-  const onWarning = (message: string, durability: DurabilityReport) => logger.warn({ durability }, `durability: ${message}`);
+  // One warning line; with the local terminal chat (which shares the terminal, see `lifecycle`
+  // below) at debug, as every lifecycle line there: /status and /healthz?details still say it.
+  const localChat = !config.discord && !config.telegram;
+  const onWarning = (message: string, durability: DurabilityReport) => (localChat ? logger.debug : logger.warn).call(logger, { durability }, `durability: ${message}`);
   const runtime = onRedis ? await connectRedis({ campaigns: specs, clock, env, metrics, onError, onWarning, drainMs: 0 }) : embedded!;
   if (embedded && !values['from-now']) {
     for (const spec of specs) await loadState(embedded.store, spec.id, statePath(spec.id, config.dataDir));
