@@ -79,8 +79,8 @@ describe('COCREATE_ACK=replica with Sentinel, the master SIGKILLed mid-vote', ()
 
       const oldPort = await redis.masterPort();
       const oldMaster = redis.servers.find((s) => s.port === oldPort)!;
-      await oldMaster.kill();
       const killedAt = Date.now();
+      await oldMaster.kill();
       const ackedAtKill = acked.size;
       const newPort = await redis.promoted(oldPort);
       const promotedAt = Date.now();
