@@ -11,7 +11,8 @@ import {
   type APIApplicationCommandBasicOption, type APIApplicationCommandOption, type LocalizationMap,
   type RESTPostAPIChatInputApplicationCommandsJSONBody,
 } from 'discord.js';
-import { CATALOGUE, OPTIONS, SLASH_NAMES_FR, parseSlot, type ChatCommand, type OptionName, type SlashName, type Slot } from '../../src/chat/catalogue';
+import { CATALOGUE, SLASH_NAMES_FR, type ChatCommand, type SlashName } from '../../src/chat/catalogue';
+import { OPTIONS, parseSlot, type OptionName, type Slot } from '../../src/chat/options';
 import { CATALOGS, type MessageKey } from '../../src/i18n/messages';
 import type { Locale } from '../../src/model/campaign';
 

@@ -51,8 +51,8 @@ export function choiceLabel(rule: VoteRule, ids: readonly string[]): string {
 export class BallotPicks {
   private readonly picks: ExpiringMap<string, readonly string[]>;
 
-  constructor(ttlMs: number) {
-    this.picks = new ExpiringMap(ttlMs);
+  constructor(ttlMs: number, now: () => number = Date.now) {
+    this.picks = new ExpiringMap(ttlMs, now);
   }
 
   /** The options `fan` picked so far on the ballot of `category` of `campaign` (indexes). */

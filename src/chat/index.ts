@@ -6,6 +6,7 @@
  */
 export * from './runner';
 export * from './place';
+export * from './options';
 export * from './catalogue';
 export * from './text';
 export * from './ids';

@@ -5,7 +5,8 @@
  * use (or several, for `proposal+`) of one catalogue command, or is refused with the verb whose
  * usage to show. Pure: no platform, no engine, no campaign.
  */
-import { CATALOGUE, OPTIONS, TEXT_ALIASES, parseSlot, type ChatArgs, type ChatCommand, type OptionName, type ParsedSlot, type TextForm } from './catalogue';
+import { CATALOGUE, TEXT_ALIASES, type ChatCommand, type TextForm } from './catalogue';
+import { OPTIONS, parseSlot, type ChatArgs, type OptionName, type ParsedSlot } from './options';
 
 export type TextPlatform = 'telegram' | 'local';
 
