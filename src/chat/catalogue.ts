@@ -16,10 +16,9 @@ import type { Role } from '../model/campaign';
 import type { ChatArgs, Slot } from './options';
 import type { CommandBody } from './runner';
 
-
 // ------------------------------------------------------------------------------ surfaces
 
-/** The French name of every Discord command, subcommand group member and option (English is the key). */
+/** The French name of every Discord command and subcommand (the English name is the key; options name theirs in OPTIONS). */
 export const SLASH_NAMES_FR = {
   propose: 'proposer', proposals: 'mes-idees', status: 'statut', shortlist: 'preselection', campaign: 'campagne',
   mydata: 'mes-donnees', forgetme: 'oublie-moi', moderate: 'moderer', receipt: 'recu',
@@ -101,7 +100,10 @@ export interface ChatCommand {
   readonly local?: readonly TextForm<LocalVerb>[];
 }
 
-/** The least role a command needs, as the engine's permission rule says; null for the chat's own commands. */
+/**
+ * The least role a command needs, as the engine's permission rule says (the role alone that
+ * `mayRun` accepts); null for the chat's own commands.
+ */
 export function roleNeeded(command: ChatCommand): Role | null {
   const type = command.gate ?? command.runs;
   if (type === null) return null;
