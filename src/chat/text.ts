@@ -65,10 +65,11 @@ function buildGrammar(platform: TextPlatform): TextGrammar {
     }
   }
   for (const list of routes.values()) list.sort((a, b) => Number(a.form.sub === undefined) - Number(b.form.sub === undefined));
-  const aliases: Readonly<Record<string, string>> = TEXT_ALIASES[platform];
+  // A Map, not the alias object: a typed `/__proto__` or `/constructor` must not reach Object.prototype.
+  const aliases: ReadonlyMap<string, string> = new Map(Object.entries(TEXT_ALIASES[platform]));
   const canonical = (word: string): string => {
     const lower = word.toLowerCase();
-    return aliases[lower] ?? lower;
+    return aliases.get(lower) ?? lower;
   };
   return {
     platform,
