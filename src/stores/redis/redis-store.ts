@@ -44,6 +44,9 @@ const PURGE_BUCKETS = 256;
 /** How many ballots `scanBallots` reads at a time (a little more: it reads whole buckets). */
 const SCAN_BATCH = 1000;
 
+/** At most this many buckets per scan-ballots call, so that a sparse category never holds Redis long. */
+const SCAN_BUCKETS = 512;
+
 /** The set of the ids of the campaigns in the store: the one key outside any campaign. */
 export function campaignsKey(prefix: string = DEFAULT_PREFIX): string {
   return `${prefix}campaigns`;
@@ -266,7 +269,8 @@ export class RedisCampaignStore implements CampaignStore {
   async *scanBallots(campaignId: string, categoryId: string): AsyncIterable<readonly Ballot[]> {
     const prefix = this.keys(campaignId).ballotPrefix(categoryId);
     for (let bucket = 0; bucket < BALLOT_BUCKETS; ) {
-      const [next, ...flat] = (await runScript(this.redis, 'scanBallots', [prefix], [bucket, BALLOT_BUCKETS, SCAN_BATCH])) as [number, ...string[]];
+      const stop = Math.min(bucket + SCAN_BUCKETS, BALLOT_BUCKETS);
+      const [next, ...flat] = (await runScript(this.redis, 'scanBallots', [prefix], [bucket, stop, SCAN_BATCH])) as [number, ...string[]];
       const batch: Ballot[] = [];
       for (let i = 0; i + 1 < flat.length; i += 2) batch.push({ voterKey: flat[i]!, choice: flat[i + 1] === '' ? [] : flat[i + 1]!.split(',') });
       if (batch.length > 0) yield batch;
