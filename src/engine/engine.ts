@@ -73,8 +73,10 @@ export class Engine {
   private readonly banCache = new Map<string, { readonly at: number; readonly bans: ReadonlyMap<string, BanEntry> }>();
   /** Shortlists of categories whose vote is open: frozen from then on, so safe to keep. */
   private readonly frozenShortlists = new Map<string, ReadonlyMap<string, Proposal>>();
-  /** Seals under way (see `sealLater`). */
-  private readonly sealing = new Set<Promise<void>>();
+  /** Seals waiting or under way in this engine, by category (see `sealLater`). */
+  private readonly sealing = new Map<string, Promise<void>>();
+  /** The last seal queued: seals run one after the other (see `sealLater`). */
+  private lastSeal: Promise<void> = Promise.resolve();
 
   constructor(private readonly deps: EngineDeps) {
     this.campaigns = new Map(deps.campaigns.map((c) => [c.id, c]));
@@ -165,7 +167,7 @@ export class Engine {
       })]);
       return;
     }
-    await this.settle(campaign, category);
+    await this.settle(campaign, category, state);
   }
 
   // ---------------------------------------------------------------- commands
@@ -790,28 +792,34 @@ export class Engine {
 
   // ---------------------------------------------------------------- lifecycle
 
-  /** Applies every transition now due for the category (once each), then schedules the next. */
-  private async settle(campaign: CampaignSpec, category: CategorySpec): Promise<void> {
+  /**
+   * Applies every transition now due for the category (once each), then schedules the next.
+   * `read` is its state as just read from the store, if the caller has it.
+   */
+  private async settle(campaign: CampaignSpec, category: CategorySpec, read?: CategoryState): Promise<void> {
     // Each pass either moves the category one phase on or stops; a category has at most five phases.
     for (let pass = 0; pass < 8; pass++) {
-      const state = await this.deps.store.getState(campaign.id, category.id);
+      const state = pass === 0 && read ? read : await this.deps.store.getState(campaign.id, category.id);
       if (!state) return;
       if (!isDue(state, this.deps.clock.now())) {
         await this.scheduleFor(campaign, category, state);
         if (state.phase === 'reveal') await this.ensureResults(campaign, category);
         return;
       }
-      await this.move(campaign, category, state);
+      const entered = await this.move(campaign, category, state);
+      // The move scheduled what follows (and published results): done, unless that phase is over too.
+      if (entered && !isDue(entered, this.deps.clock.now())) return;
     }
   }
 
   /**
    * One compare-and-set from the state read to the next phase, with its announcement in the
-   * same atomic step (DESIGN invariant 3). False when another process or command moved first.
+   * same atomic step (DESIGN invariant 3). Answers the state entered, or null when another
+   * process or command moved first.
    */
-  private async move(campaign: CampaignSpec, category: CategorySpec, state: CategoryState): Promise<boolean> {
+  private async move(campaign: CampaignSpec, category: CategorySpec, state: CategoryState): Promise<CategoryState | null> {
     const to = nextPhase(category, state.phase);
-    if (!to) return false;
+    if (!to) return null;
     const now = this.deps.clock.now();
     const deadline = deadlineOnEntering(category, to, state.shift);
     const seedShortlist = seedFor(category, state.phase, to);
@@ -820,11 +828,11 @@ export class Engine {
       ...(seedShortlist ? { seedShortlist } : {}),
       events: this.eventsOnEntering(campaign, category, to, deadline, now),
     });
-    if (!applied) return false;
+    if (!applied) return null;
     const entered: CategoryState = { ...state, phase: to, deadline, version: state.version + 1 };
     await this.scheduleFor(campaign, category, entered);
     if (to === 'reveal') await this.ensureResults(campaign, category);
-    return true;
+    return entered;
   }
 
   private eventsOnEntering(campaign: CampaignSpec, category: CategorySpec, to: Phase, deadline: number | null, now: number): CampaignEvent[] {
@@ -897,11 +905,21 @@ export class Engine {
    * this scan takes seconds there. Until it is done — or if the process stops first; the next
    * start seals again — a manifest computes the digest on demand. Two processes sealing at once
    * store the same digest and publish one event (its id is fixed).
+   *
+   * A category is sealed once per engine even when asked again meanwhile, and seals run one at
+   * a time: when many categories close together, each seal reads every ballot bucket of its
+   * category in Redis, and as many scans at once would hold Redis while the transitions still
+   * due wait behind them.
    */
   private sealLater(campaign: CampaignSpec, category: CategorySpec): void {
-    const sealing = this.seal(campaign, category).catch((error: unknown) => this.deps.onError?.(error, `seal ${campaign.id}/${category.id}`));
-    this.sealing.add(sealing);
-    void sealing.finally(() => this.sealing.delete(sealing));
+    const key = `${campaign.id}\n${category.id}`;
+    if (this.sealing.has(key)) return;
+    const sealing = this.lastSeal
+      .then(() => this.seal(campaign, category))
+      .catch((error: unknown) => this.deps.onError?.(error, `seal ${campaign.id}/${category.id}`));
+    this.lastSeal = sealing;
+    this.sealing.set(key, sealing);
+    void sealing.finally(() => this.sealing.delete(key));
   }
 
   private async seal(campaign: CampaignSpec, category: CategorySpec): Promise<void> {
@@ -909,11 +927,17 @@ export class Engine {
     // Hashing takes seconds at a million ballots: start after the reveal's own work, and let
     // commands and deliveries run between batches.
     await yieldToEvents();
-    const secret = await store.campaignSecret(campaign.id);
+    const revealed = await store.getResults(campaign.id, category.id);
+    if (!revealed || revealed.ballotsDigest !== undefined) return;
     const hashed: HashedBallot[] = [];
-    for await (const batch of store.scanBallots(campaign.id, category.id)) {
-      hashed.push(...hashedBallots(secret, category.id, batch));
-      await yieldToEvents();
+    // No ballot counted, none to hash: the digest of the empty list, without reading every
+    // (empty) ballot bucket of the category.
+    if (revealed.ballots > 0) {
+      const secret = await store.campaignSecret(campaign.id);
+      for await (const batch of store.scanBallots(campaign.id, category.id)) {
+        hashed.push(...hashedBallots(secret, category.id, batch));
+        await yieldToEvents();
+      }
     }
     const digest = ballotsDigest(sortHashed(hashed));
     const latest = await store.getResults(campaign.id, category.id);
@@ -924,7 +948,7 @@ export class Engine {
 
   /** Resolves once every seal under way (see `sealLater`) has finished. */
   async idle(): Promise<void> {
-    while (this.sealing.size > 0) await Promise.allSettled([...this.sealing]);
+    while (this.sealing.size > 0) await Promise.allSettled([...this.sealing.values()]);
   }
 
   /** With a `retention`, the purge of the category's raw fan data, that long after its reveal. */
