@@ -1,4 +1,4 @@
-import { DelayedError, Queue, Worker, type Job } from 'bullmq';
+import { DelayedError, Job, Queue, Worker } from 'bullmq';
 import type { Cluster, Redis } from 'ioredis';
 import type { JobHandler, PhaseJob, PhaseScheduler } from '../ports/phase-scheduler';
 import { DEFAULT_PREFIX } from '../stores/redis/keys';
@@ -75,7 +75,7 @@ export class BullmqPhaseScheduler implements PhaseScheduler {
   private workerConnection: Redis | Cluster | null = null;
   private closed = false;
   /** When the jobs this process scheduled fall due (see the class comment). */
-  private readonly wakeUps: WakeUps;
+  private readonly wakeUps: WakeUps<PhaseJob>;
 
   constructor(options: BullmqPhaseSchedulerOptions) {
     this.connection = options.connection;
@@ -87,7 +87,7 @@ export class BullmqPhaseScheduler implements PhaseScheduler {
     this.keepFiredSec = options.keepFiredSec ?? 86_400;
     this.queue = new Queue<PhaseJob>(this.queueName, { connection: this.connection, prefix: this.prefix });
     this.queue.on('error', (error) => this.onQueueError(error, 'scheduler: queue'));
-    this.wakeUps = new WakeUps((ids) => this.promoteDue(ids));
+    this.wakeUps = new WakeUps<PhaseJob>((jobs) => this.promoteDue(jobs));
   }
 
   async schedule(job: PhaseJob): Promise<void> {
@@ -95,12 +95,12 @@ export class BullmqPhaseScheduler implements PhaseScheduler {
     const firing = this.firing.get(data.id);
     if (firing) {
       firing.next = data; // fired again once its handler returns (see process)
-      this.wakeUps.set(data.id, data.at);
+      this.wakeUps.set(data.id, data.at, data);
       return;
     }
     await this.removeWhenNotFiring(data.id);
     await this.queue.add(JOB_NAME, data, { jobId: data.id, delay: Math.max(0, data.at - Date.now()) });
-    if (!this.closed) this.wakeUps.set(data.id, data.at);
+    if (!this.closed) this.wakeUps.set(data.id, data.at, data);
   }
 
   async cancel(jobId: string): Promise<void> {
@@ -169,19 +169,20 @@ export class BullmqPhaseScheduler implements PhaseScheduler {
   }
 
   /**
-   * Moves the jobs `ids`, now due by this process's clock, from delayed to waiting, which
-   * wakes a worker at once (this process's or another's). Best effort: a job already taken,
-   * removed or re-timed is left alone, and any failure only leaves the job to BullMQ's own
-   * (later) wake-up.
+   * Moves the jobs, now due by this process's clock, from delayed to waiting, which wakes a
+   * worker at once (this process's or another's). Best effort: a job already taken or removed
+   * is left alone ("not in the delayed state"), one re-timed meanwhile by another process goes
+   * back to wait for its time when a worker takes it (see process), and any failure only leaves
+   * the job to BullMQ's own, later, wake-up.
    */
-  private async promoteDue(ids: readonly string[]): Promise<void> {
+  private async promoteDue(jobs: readonly PhaseJob[]): Promise<void> {
     if (this.closed) return;
-    await Promise.all(ids.map(async (id) => {
+    await Promise.all(jobs.map(async (data) => {
       try {
-        const job = await this.queue.getJob(id);
-        if (job?.data && job.data.at <= Date.now()) await job.promote();
+        // promote() needs only the id: no read of the job first.
+        await new Job<PhaseJob>(this.queue, JOB_NAME, data, {}, data.id).promote();
       } catch {
-        // Taken by a worker meanwhile ("not in the delayed state"), or Redis away: nothing to do.
+        // Taken by a worker meanwhile, removed, or Redis away: nothing to do.
       }
     }));
   }
@@ -197,32 +198,37 @@ export class BullmqPhaseScheduler implements PhaseScheduler {
 }
 
 /**
- * Due times of job ids, and one timer for the earliest: when it fires, `due` gets every id
- * whose time has come (once each), and the timer is set for the next. Setting an id again
- * replaces its time; the timer never keeps the process alive.
+ * Due times of ids (each with a value), and one timer for the earliest: when it fires, `due`
+ * gets the value of every id whose time has come (once each), and the timer is set for the
+ * next. Setting an id again replaces its time and value; the timer never keeps the process alive.
  */
-export class WakeUps {
+export class WakeUps<T> {
   private readonly at = new Map<string, number>();
+  private readonly values = new Map<string, T>();
   /** (time, id) pairs, earliest first; a pair whose id has another time now is skipped. */
   private heap: [number, string][] = [];
   private timer: NodeJS.Timeout | null = null;
   private timerAt = Infinity;
 
-  constructor(private readonly due: (ids: string[]) => void | Promise<void>, private readonly now: () => number = Date.now) {}
+  constructor(private readonly due: (values: T[]) => void | Promise<void>, private readonly now: () => number = Date.now) {}
 
-  set(id: string, at: number): void {
+  set(id: string, at: number, value: T): void {
     this.at.set(id, at);
+    this.values.set(id, value);
     this.push([at, id]);
     if (at < this.timerAt) this.arm();
   }
 
   /** Forgets `id` (only if its time is `at`, when given). */
   delete(id: string, at?: number): void {
-    if (at === undefined || this.at.get(id) === at) this.at.delete(id);
+    if (at !== undefined && this.at.get(id) !== at) return;
+    this.at.delete(id);
+    this.values.delete(id);
   }
 
   clear(): void {
     this.at.clear();
+    this.values.clear();
     this.heap = [];
     if (this.timer) clearTimeout(this.timer);
     this.timer = null;
@@ -252,14 +258,14 @@ export class WakeUps {
     this.timer = null;
     this.timerAt = Infinity;
     const now = this.now();
-    const ids: string[] = [];
+    const values: T[] = [];
     while (this.heap.length > 0 && this.heap[0]![0] <= now) {
       const [at, id] = this.pop();
       if (this.at.get(id) !== at) continue;
-      this.at.delete(id);
-      ids.push(id);
+      values.push(this.values.get(id)!);
+      this.delete(id);
     }
-    if (ids.length > 0) void Promise.resolve(this.due(ids)).catch(() => {});
+    if (values.length > 0) void Promise.resolve(this.due(values)).catch(() => {});
     this.arm();
   }
 
