@@ -212,6 +212,7 @@ export class WakeUps<T> {
 
   constructor(private readonly due: (values: T[]) => void | Promise<void>, private readonly now: () => number = Date.now) {}
 
+  /** Hands `value` over at `at` (epoch ms, or at once if past), replacing what `id` had. */
   set(id: string, at: number, value: T): void {
     this.at.set(id, at);
     this.values.set(id, value);
@@ -226,6 +227,7 @@ export class WakeUps<T> {
     this.values.delete(id);
   }
 
+  /** Forgets every id and stops the timer. */
   clear(): void {
     this.at.clear();
     this.values.clear();
