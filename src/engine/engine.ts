@@ -940,7 +940,8 @@ export class Engine {
       }
     }
     const digest = ballotsDigest(sortHashed(hashed));
-    const latest = await store.getResults(campaign.id, category.id);
+    // Read again after a scan (results may have changed meanwhile); without one, nothing ran between.
+    const latest = revealed.ballots > 0 ? await store.getResults(campaign.id, category.id) : revealed;
     if (!latest || latest.ballotsDigest !== undefined) return;
     const event = this.event(campaign, category, 'sealed', { kind: 'results.sealed', ballotsDigest: digest, ballots: hashed.length });
     await store.saveResults(campaign.id, { ...latest, ballotsDigest: digest }, [event], true);
