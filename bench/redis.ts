@@ -19,13 +19,15 @@
  * - proposals/s through the engine, 100 in flight;
  * - phase-transition lateness with the BullMQ scheduler (200 categories due within 3 s);
  * - where the CPU goes (Node and Redis CPU per ballot, Redis commandstats) and how much CPU
- *   other processes of the machine took meanwhile (from /proc/stat).
+ *   other processes of the machine took meanwhile (from /proc/stat);
+ * - how many ballots waited on one of Node's garbage-collection pauses (each pause holds every
+ *   ballot in flight), and the latency of the others.
  *
  * The child process is this file run again with COCREATE_BENCH_CHILD=1 (see `childMain`).
  */
 import { fork, spawn, type ChildProcess } from 'node:child_process';
 import { readFileSync } from 'node:fs';
-import { performance } from 'node:perf_hooks';
+import { performance, PerformanceObserver } from 'node:perf_hooks';
 import type { Redis } from 'ioredis';
 import { VirtualClock } from '../src/clock/virtual-clock';
 import { SystemClock } from '../src/clock/system-clock';
@@ -87,6 +89,8 @@ export interface RedisFigures {
     readonly raw: Segment;
     readonly p50Ms: number;
     readonly p99Ms: number;
+    /** Garbage-collection pauses of this process during the rounds, and the ballots they held. */
+    readonly gc: GcFigures;
     /** Node CPU of this process (all threads), µs per ballot. */
     readonly nodeUs: number;
     /** The engine's redis-server CPU, µs per ballot. */
@@ -170,6 +174,8 @@ interface LoopResult {
   readonly ms: number;
   /** Latency of each call, ms (execute called → answered). */
   readonly latencies: Float64Array;
+  /** When each call started (performance.now()). */
+  readonly starts: Float64Array;
 }
 
 /**
@@ -178,12 +184,14 @@ interface LoopResult {
  */
 async function closedLoop(engine: Engine, count: number, inFlight: number, command: (i: number) => Parameters<Engine['execute']>): Promise<LoopResult> {
   const latencies = new Float64Array(count);
+  const starts = new Float64Array(count);
   let next = 0;
   const worker = async (): Promise<void> => {
     while (next < count) {
       const i = next++;
       const [cmd, actor] = command(i);
       const t = performance.now();
+      starts[i] = t;
       const result = await engine.execute(cmd, actor);
       latencies[i] = performance.now() - t;
       if (!result.ok) throw new Error(`${cmd.type} ${i} refused: ${result.code}`);
@@ -191,7 +199,66 @@ async function closedLoop(engine: Engine, count: number, inFlight: number, comma
   };
   const t = performance.now();
   await Promise.all(Array.from({ length: Math.min(inFlight, count) }, worker));
-  return { count, ms: performance.now() - t, latencies };
+  return { count, ms: performance.now() - t, latencies, starts };
+}
+
+export interface GcFigures {
+  readonly pauses: number;
+  readonly pauseP50Ms: number;
+  readonly pauseMaxMs: number;
+  /** Share of the ballots whose call spanned (part of) a pause. */
+  readonly heldShare: number;
+  /** p99 latency of the ballots no pause held. */
+  readonly othersP99Ms: number;
+}
+
+/** Records this process's garbage-collection pauses (performance 'gc' entries) as [start, end] ms. */
+class GcPauses {
+  readonly pauses: [number, number][] = [];
+  private readonly observer = new PerformanceObserver((list) => {
+    for (const entry of list.getEntries()) this.pauses.push([entry.startTime, entry.startTime + entry.duration]);
+  });
+
+  constructor() {
+    this.observer.observe({ entryTypes: ['gc'] });
+  }
+
+  /** The pauses within the loops' time and the share of their calls that spanned one. */
+  async figures(loops: readonly LoopResult[]): Promise<GcFigures> {
+    await new Promise((resolve) => setTimeout(resolve, 50)); // entries arrive asynchronously
+    this.observer.disconnect();
+    const spans = loops.map((l) => {
+      let from = Infinity;
+      let to = -Infinity;
+      for (let i = 0; i < l.count; i++) {
+        from = Math.min(from, l.starts[i]!);
+        to = Math.max(to, l.starts[i]! + l.latencies[i]!);
+      }
+      return [from, to] as const;
+    });
+    const pauses = this.pauses.filter(([a, b]) => spans.some(([from, to]) => a < to && b > from)).sort((x, y) => x[0] - y[0]);
+    let held = 0;
+    let total = 0;
+    const others: number[] = [];
+    for (const l of loops) {
+      for (let i = 0; i < l.count; i++) {
+        const start = l.starts[i]!;
+        const end = start + l.latencies[i]!;
+        total++;
+        // Pauses are sorted and few: a linear scan is fine.
+        if (pauses.some(([a, b]) => a < end && b > start)) held++;
+        else others.push(l.latencies[i]!);
+      }
+    }
+    const durations = Float64Array.from(pauses.map(([a, b]) => b - a));
+    return {
+      pauses: pauses.length,
+      pauseP50Ms: percentile(durations, 0.5),
+      pauseMaxMs: durations.length === 0 ? NaN : Math.max(...durations),
+      heldShare: total === 0 ? 0 : held / total,
+      othersP99Ms: percentile(Float64Array.from(others), 0.99),
+    };
+  }
 }
 
 /** Ballots of fans `${fans}${i}` for i in [0, count): single choice, options in turn. */
@@ -533,6 +600,8 @@ async function benchOn(servers: Servers, ballots: number, log: (line: string) =>
     await rawAdmin.config('RESETSTAT');
     const rounds: { engine: Segment; raw: Segment }[] = [];
     const latencies: Float64Array[] = [];
+    const loops: LoopResult[] = [];
+    const gcPauses = new GcPauses();
     let nodeCpu = 0;
     let redisCpu = 0;
     let rawRedisCpu = 0;
@@ -547,6 +616,7 @@ async function benchOn(servers: Servers, ballots: number, log: (line: string) =>
       });
       rounds.push({ engine: measured.segment, raw: raw.segment });
       latencies.push(measured.value.latencies);
+      loops.push(measured.value);
       nodeCpu += measured.cpu.get(process.pid) ?? NaN;
       redisCpu += measured.cpu.get(servers.main.pid) ?? NaN;
       rawClientCpu += raw.clientCpu;
@@ -554,6 +624,7 @@ async function benchOn(servers: Servers, ballots: number, log: (line: string) =>
     const script = await evalshaStats(admin);
     const rawScript = await evalshaStats(rawAdmin);
     const oneLatencies = concat(latencies);
+    const gc = await gcPauses.figures(loops);
 
     // --- two processes: a raw segment, then this process and a child at once.
     log(`bench: ${two.toLocaleString('en')} ballots, 2 processes, ${IN_FLIGHT} in flight each, after as many raw calls…`);
@@ -618,6 +689,7 @@ async function benchOn(servers: Servers, ballots: number, log: (line: string) =>
         raw: sum(rounds.map((r) => r.raw)),
         p50Ms: percentile(oneLatencies, 0.5),
         p99Ms: percentile(oneLatencies, 0.99),
+        gc,
         nodeUs: (nodeCpu * 1e6) / one,
         redisUs: (redisCpu * 1e6) / one,
         scriptUs: script.usec / one,
@@ -755,6 +827,7 @@ export function redisSection(f: RedisFigures, context: { machine: string; comman
     `| raw \`redis-benchmark\`, same number of calls, right before | ${int(t.raw.perSec)} | | |`,
     `| engine / raw, 2 processes | ${pct(ratio2)} | ≥ ${pct(TARGETS.ratio)} | ${mark(ratio2 >= TARGETS.ratio)} |`,
     `| latency per ballot, ${IN_FLIGHT} in flight, 1 process: p50 / p99 | ${ms(o.p50Ms)} / ${ms(o.p99Ms)} | p99 < ${TARGETS.p99Ms} ms | ${mark(o.p99Ms < TARGETS.p99Ms)} |`,
+    `| of which ballots held by one of Node's ${o.gc.pauses} garbage-collection pauses (p50 ${ms(o.gc.pauseP50Ms)}, max ${ms(o.gc.pauseMaxMs)}); p99 of the others | ${(o.gc.heldShare * 100).toFixed(1)} %; ${ms(o.gc.othersP99Ms)} | | |`,
     `| latency per ballot, ${IN_FLIGHT} in flight, while 2 processes vote: p50 / p99 | ${ms(t.p50Ms)} / ${ms(t.p99Ms)} | | |`,
     `| Redis memory per ballot at ${int(f.ballots)} ballots (INFO used_memory delta) | ${f.memory.usedDelta.toFixed(1)} B | ≤ ${TARGETS.bytesPerBallot} B | ${mark(f.memory.usedDelta <= TARGETS.bytesPerBallot)} |`,
     `| same, MEMORY USAGE of the category's ${int(f.memory.buckets)} ballot hashes (${f.memory.encodings}) + tally + state | ${f.memory.keysBytes.toFixed(1)} B | | |`,

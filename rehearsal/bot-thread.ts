@@ -4,6 +4,7 @@
  * outbox (which delivers only its platform's announcements) and its own core.
  */
 import { randomBytes } from 'node:crypto';
+import { writeFile } from 'node:fs/promises';
 import { createServer } from 'node:net';
 import type { CampaignSpec } from '../src/model/campaign';
 import { DiscordAdapter } from '../adapters/discord/adapter';
@@ -13,6 +14,7 @@ import type { CrowdEndpoints } from './crowd';
 import { threadCpuMs } from './thread-cpu';
 import { Metrics, observeCommands } from '../src/observe/metrics';
 import { isThreadEntry, serveThread, ThreadClient } from './threads';
+import { ThreadProfiler } from './profile';
 import { redisRuntime } from '../src/cli/runtime';
 
 export type RehearsedPlatform = 'discord' | 'telegram';
@@ -42,6 +44,10 @@ export interface BotThread {
   /** CPU time of the bot's thread so far (ms), null off Linux. */
   cpuMs(): Promise<number | null>;
   counts(): Promise<BotCounts>;
+  /** Starts the thread's CPU profiler (a sample every `intervalUs`). */
+  startProfile(intervalUs: number): Promise<void>;
+  /** Stops it and writes the profile (`.cpuprofile`) to `file`. */
+  stopProfile(file: string): Promise<void>;
   stop(): Promise<void>;
 }
 
@@ -52,6 +58,8 @@ export async function startBotThread(options: BotThreadOptions): Promise<BotThre
     platform: options.platform,
     cpuMs: () => thread.ask('cpu'),
     counts: () => thread.ask('counts'),
+    startProfile: (intervalUs) => thread.ask('profile.start', intervalUs),
+    stopProfile: (file) => thread.ask('profile.stop', file),
     stop: () => thread.stop(),
   };
 }
@@ -100,11 +108,14 @@ async function serve(options: BotThreadOptions) {
     for (const v of values('cocreate_refusals_total')) refusals[String(v.labels.code)] = v.value;
     return { voteOk: votes('ok'), voteRefused: votes('refused'), refusals, outbox429: values('cocreate_outbox_rate_limited_total').reduce((a, v) => a + v.value, 0), errors };
   };
+  const profiler = new ThreadProfiler();
   return {
     started: null,
     handlers: {
       cpu: () => threadCpuMs(),
       counts,
+      'profile.start': (intervalUs: number) => profiler.start(intervalUs),
+      'profile.stop': async (file: string) => { await writeFile(file, JSON.stringify(await profiler.stop())); },
       stop: async () => {
         await adapter.stop().catch(() => {});
         await runtime.close().catch(() => {});

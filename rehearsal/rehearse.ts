@@ -8,6 +8,8 @@
  * was accepted, refused and lost, and how fast each press was acknowledged.
  */
 import { randomBytes } from 'node:crypto';
+import { mkdir } from 'node:fs/promises';
+import { join } from 'node:path';
 import type { Redis } from 'ioredis';
 import { SystemClock } from '../src/clock/system-clock';
 import type { Actor, CampaignSpec, CategorySpec } from '../src/model/campaign';
@@ -44,6 +46,12 @@ export interface RehearsalOptions {
   readonly telegram?: 'webhook' | 'polling';
   /** Early fans voting at 200/s before the surge (default: a tenth of `fans`, at most 2,000); 0 for a cold start. */
   readonly warmup?: number;
+  /**
+   * CPU profiles of the surge: each thread (both bots, the crowd) runs V8's sampling profiler
+   * from the first press to the last answer and writes `<name>-<thread>.cpuprofile` in `dir`
+   * (rehearsal/profile.ts summarizes them). Sampling costs the threads a little CPU of its own.
+   */
+  readonly profile?: { readonly dir: string; readonly name: string; readonly intervalUs?: number };
 }
 
 /** How fast the early fans vote, before the surge. */
@@ -90,6 +98,8 @@ export interface RehearsalReport {
    * fans) per fan; null where a thread's CPU cannot be read.
    */
   readonly cpuMsPerFan: { readonly discord: number | null; readonly telegram: number | null; readonly crowd: number | null };
+  /** With `profile`: the profile file of each thread. */
+  readonly profiles?: { readonly discord: string; readonly telegram: string; readonly crowd: string };
   /** The rehearsal passes: nothing lost, p99 acknowledgement under 3 s, no 429. */
   readonly ok: boolean;
 }
@@ -212,9 +222,17 @@ export async function rehearse(options: RehearsalOptions): Promise<RehearsalRepo
       warmup = await crowd.surge({ ...settle, fans: warmupFans, rate: WARMUP_RATE }, progress);
     }
     progress(`surge: ${options.fans} fans at ${options.rate}/s over ${categories.length} categories`);
+    const profiled = options.profile
+      ? [...bots.map((bot) => ({ thread: bot, name: bot.platform })), { thread: crowd, name: 'crowd' }]
+        .map(({ thread, name }) => ({ thread, name, file: join(options.profile!.dir, `${options.profile!.name}-${name}.cpuprofile`) }))
+      : [];
+    if (options.profile) await mkdir(options.profile.dir, { recursive: true });
+    await Promise.all(profiled.map(({ thread }) => thread.startProfile(options.profile?.intervalUs ?? 250)));
     const cpuBefore = await Promise.all(bots.map((bot) => bot.cpuMs()));
     const surge = await crowd.surge({ ...settle, fans: options.fans, rate: options.rate, firstFan: warmupFans }, progress);
     const cpuAfter = await Promise.all(bots.map((bot) => bot.cpuMs()));
+    await Promise.all(profiled.map(({ thread, file }) => thread.stopProfile(file)));
+    const profiles = Object.fromEntries(profiled.map(({ name, file }) => [name, file])) as NonNullable<RehearsalReport['profiles']>;
 
     // ---- the count, from the bots' answers and from the store
     const counts = await Promise.all(bots.map((bot) => bot.counts()));
@@ -252,6 +270,7 @@ export async function rehearse(options: RehearsalOptions): Promise<RehearsalRepo
         crowd: surge.cpuMs === null || sent === 0 ? null : round3(surge.cpuMs / sent),
       },
       ok: lost === 0 && ackMs.p99 < 3_000 && outbox429 === 0,
+      ...(options.profile ? { profiles } : {}),
     };
     const errors = counts.flatMap((c) => c.errors);
     if (errors.length > 0) progress(`first errors logged: ${errors.slice(0, 5).join(' | ')}`);

@@ -151,7 +151,7 @@ export class Engine {
       })]);
       return;
     }
-    await settle(this.ctx, campaign, category);
+    await settle(this.ctx, campaign, category, state);
   }
 
   /**

@@ -1,9 +1,10 @@
 // BullmqPhaseScheduler against the real Redis: the PhaseScheduler contract, then what only a
 // shared, durable scheduler promises (several processes, restarts, Redis Cluster slots).
+import { Queue } from 'bullmq';
 import type { Cluster, Redis } from 'ioredis';
 import { SystemClock } from '../../src/clock/system-clock';
 import type { PhaseJob } from '../../src/ports/phase-scheduler';
-import { BullmqPhaseScheduler } from '../../src/scheduler/bullmq-scheduler';
+import { BullmqPhaseScheduler, bullmqPrefix } from '../../src/scheduler/bullmq-scheduler';
 import { describeSchedulerContract } from '../contract/scheduler.contract';
 import { connectOrFail, deleteByPrefix, keysByPrefix, uniquePrefix } from '../helpers/redis';
 import { redisTargets } from '../helpers/redis-targets';
@@ -178,6 +179,30 @@ describe('BullmqPhaseScheduler on Redis', () => {
     expect((await b.pending()).map((j) => j.version)).toEqual([2]);
     await sleep(700);
     expect(fired).toEqual([1, 2]);
+  });
+
+  it('makes a job it scheduled ready at its time, without waiting for a worker to look', async () => {
+    // No worker runs: BullMQ alone would keep the job delayed until a worker asks (on Redis's
+    // next server tick when one is blocked waiting for it). The scheduler promotes it itself.
+    const s = await instance();
+    await s.schedule(job('soon', Date.now() + 200));
+    await s.schedule(job('later', Date.now() + 60_000));
+    const queue = new Queue('{phases}', { connection: redis, prefix: bullmqPrefix(prefix) });
+    try {
+      const stateOf = async (id: string) => (await queue.getJob(`c1.${id}.phase.due.vote`))?.getState();
+      expect(await stateOf('soon')).toBe('delayed');
+      const deadline = Date.now() + 10_000;
+      while ((await stateOf('soon')) === 'delayed' && Date.now() < deadline) await sleep(50);
+      expect(await stateOf('soon')).toBe('waiting');
+      expect(await stateOf('later')).toBe('delayed');
+      // What it promoted still fires once, when a worker starts.
+      const fired: { job: PhaseJob; firedAt: number }[] = [];
+      await recording(s, fired);
+      while (fired.length === 0 && Date.now() < deadline) await sleep(50);
+      expect(fired.map((f) => f.job.categoryId)).toEqual(['soon']);
+    } finally {
+      await queue.close();
+    }
   });
 
   it('keeps every key of the queue under one Redis Cluster hash tag', async () => {

@@ -53,8 +53,10 @@ export interface EngineContext {
   readonly banCache: Map<string, { readonly at: number; readonly bans: ReadonlyMap<string, BanEntry> }>;
   /** Shortlists of categories whose vote is open, keyed `campaign/category`: frozen from then on, so safe to keep. */
   readonly frozenShortlists: Map<string, ReadonlyMap<string, Proposal>>;
-  /** Seals under way (see `sealLater` in the phase machine). */
-  readonly sealing: Set<Promise<void>>;
+  /** Seals waiting or under way in this engine, by category (see `sealLater` in the phase machine). */
+  readonly sealing: Map<string, Promise<void>>;
+  /** The last seal queued: seals run one after the other (see `sealLater`). */
+  lastSeal: Promise<void>;
 }
 
 /** The context of a new engine over `deps`: its campaigns by id and empty caches. */
@@ -64,7 +66,8 @@ export function createContext(deps: EngineDeps): EngineContext {
     campaigns: new Map(deps.campaigns.map((c) => [c.id, c])),
     banCache: new Map(),
     frozenShortlists: new Map(),
-    sealing: new Set(),
+    sealing: new Map(),
+    lastSeal: Promise.resolve(),
   };
 }
 

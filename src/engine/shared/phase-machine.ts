@@ -15,28 +15,34 @@ import { event, resultsEvent } from './announcements';
 import type { EngineContext } from './context';
 import { countResults } from './results-count';
 
-/** Applies every transition now due for the category (once each), then schedules the next. */
-export async function settle(ctx: EngineContext, campaign: CampaignSpec, category: CategorySpec): Promise<void> {
+/**
+ * Applies every transition now due for the category (once each), then schedules the next.
+ * `read` is its state as just read from the store, if the caller has it.
+ */
+export async function settle(ctx: EngineContext, campaign: CampaignSpec, category: CategorySpec, read?: CategoryState): Promise<void> {
   // Each pass either moves the category one phase on or stops; a category has at most five phases.
   for (let pass = 0; pass < 8; pass++) {
-    const state = await ctx.deps.store.getState(campaign.id, category.id);
+    const state = pass === 0 && read ? read : await ctx.deps.store.getState(campaign.id, category.id);
     if (!state) return;
     if (!isDue(state, ctx.deps.clock.now())) {
       await scheduleFor(ctx, campaign, category, state);
       if (state.phase === 'reveal') await ensureResults(ctx, campaign, category);
       return;
     }
-    await move(ctx, campaign, category, state);
+    const entered = await move(ctx, campaign, category, state);
+    // The move scheduled what follows (and published results): done, unless that phase is over too.
+    if (entered && !isDue(entered, ctx.deps.clock.now())) return;
   }
 }
 
 /**
  * One compare-and-set from the state read to the next phase, with its announcement in the
- * same atomic step (DESIGN invariant 3). False when another process or command moved first.
+ * same atomic step (DESIGN invariant 3). Answers the state entered, or null when another
+ * process or command moved first.
  */
-export async function move(ctx: EngineContext, campaign: CampaignSpec, category: CategorySpec, state: CategoryState): Promise<boolean> {
+export async function move(ctx: EngineContext, campaign: CampaignSpec, category: CategorySpec, state: CategoryState): Promise<CategoryState | null> {
   const to = nextPhase(category, state.phase);
-  if (!to) return false;
+  if (!to) return null;
   const now = ctx.deps.clock.now();
   const deadline = deadlineOnEntering(category, to, state.shift);
   const seedShortlist = seedFor(category, state.phase, to);
@@ -45,11 +51,11 @@ export async function move(ctx: EngineContext, campaign: CampaignSpec, category:
     ...(seedShortlist ? { seedShortlist } : {}),
     events: eventsOnEntering(ctx, campaign, category, to, deadline, now),
   });
-  if (!applied) return false;
+  if (!applied) return null;
   const entered: CategoryState = { ...state, phase: to, deadline, version: state.version + 1 };
   await scheduleFor(ctx, campaign, category, entered);
   if (to === 'reveal') await ensureResults(ctx, campaign, category);
-  return true;
+  return entered;
 }
 
 /** Schedules the jobs of the category's current state (its deadline and reminders), or cancels its deadline job. */
@@ -67,7 +73,7 @@ export async function scheduleFor(ctx: EngineContext, campaign: CampaignSpec, ca
 
 /** Resolves once every seal under way (see `sealLater`) has finished. */
 export async function idle(ctx: EngineContext): Promise<void> {
-  while (ctx.sealing.size > 0) await Promise.allSettled([...ctx.sealing]);
+  while (ctx.sealing.size > 0) await Promise.allSettled([...ctx.sealing.values()]);
 }
 
 function eventsOnEntering(
@@ -139,11 +145,21 @@ async function ensureResults(ctx: EngineContext, campaign: CampaignSpec, categor
  * this scan takes seconds there. Until it is done — or if the process stops first; the next
  * start seals again — a manifest computes the digest on demand. Two processes sealing at once
  * store the same digest and publish one event (its id is fixed).
+ *
+ * A category is sealed once per engine even when asked again meanwhile, and seals run one at
+ * a time: when many categories close together, each seal reads every ballot bucket of its
+ * category in Redis, and as many scans at once would hold Redis while the transitions still
+ * due wait behind them.
  */
 function sealLater(ctx: EngineContext, campaign: CampaignSpec, category: CategorySpec): void {
-  const sealing = seal(ctx, campaign, category).catch((error: unknown) => ctx.deps.onError?.(error, `seal ${campaign.id}/${category.id}`));
-  ctx.sealing.add(sealing);
-  void sealing.finally(() => ctx.sealing.delete(sealing));
+  const key = `${campaign.id}\n${category.id}`;
+  if (ctx.sealing.has(key)) return;
+  const sealing = ctx.lastSeal
+    .then(() => seal(ctx, campaign, category))
+    .catch((error: unknown) => ctx.deps.onError?.(error, `seal ${campaign.id}/${category.id}`));
+  ctx.lastSeal = sealing;
+  ctx.sealing.set(key, sealing);
+  void sealing.finally(() => ctx.sealing.delete(key));
 }
 
 async function seal(ctx: EngineContext, campaign: CampaignSpec, category: CategorySpec): Promise<void> {
@@ -151,14 +167,21 @@ async function seal(ctx: EngineContext, campaign: CampaignSpec, category: Catego
   // Hashing takes seconds at a million ballots: start after the reveal's own work, and let
   // commands and deliveries run between batches.
   await yieldToEvents();
-  const secret = await store.campaignSecret(campaign.id);
+  const revealed = await store.getResults(campaign.id, category.id);
+  if (!revealed || revealed.ballotsDigest !== undefined) return;
   const hashed: HashedBallot[] = [];
-  for await (const batch of store.scanBallots(campaign.id, category.id)) {
-    hashed.push(...hashedBallots(secret, category.id, batch));
-    await yieldToEvents();
+  // No ballot counted, none to hash: the digest of the empty list, without reading every
+  // (empty) ballot bucket of the category.
+  if (revealed.ballots > 0) {
+    const secret = await store.campaignSecret(campaign.id);
+    for await (const batch of store.scanBallots(campaign.id, category.id)) {
+      hashed.push(...hashedBallots(secret, category.id, batch));
+      await yieldToEvents();
+    }
   }
   const digest = ballotsDigest(sortHashed(hashed));
-  const latest = await store.getResults(campaign.id, category.id);
+  // Read again after a scan (results may have changed meanwhile); without one, nothing ran between.
+  const latest = revealed.ballots > 0 ? await store.getResults(campaign.id, category.id) : revealed;
   if (!latest || latest.ballotsDigest !== undefined) return;
   const sealed = event(ctx, campaign, category, 'sealed', { kind: 'results.sealed', ballotsDigest: digest, ballots: hashed.length });
   await store.saveResults(campaign.id, { ...latest, ballotsDigest: digest }, [sealed], true);

@@ -50,6 +50,9 @@ const PURGE_BUCKETS = 256;
 /** How many ballots `scanBallots` reads at a time (a little more: it reads whole buckets). */
 const SCAN_BATCH = 1000;
 
+/** At most this many buckets per scan-ballots call, so that a sparse category never holds Redis long. */
+const SCAN_BUCKETS = 512;
+
 /** The set of the ids of the campaigns in the store: the one key outside any campaign. */
 export function campaignsKey(prefix: string = DEFAULT_PREFIX): string {
   return `${prefix}campaigns`;
@@ -279,7 +282,8 @@ export class RedisCampaignStore implements CampaignStore {
   async *scanBallots(campaignId: string, categoryId: string): AsyncIterable<readonly Ballot[]> {
     const prefix = this.keys(campaignId).ballotPrefix(categoryId);
     for (let bucket = 0; bucket < BALLOT_BUCKETS; ) {
-      const [next, ...flat] = (await runScript(this.redis, 'scanBallots', [prefix], [bucket, BALLOT_BUCKETS, SCAN_BATCH])) as [number, ...string[]];
+      const stop = Math.min(bucket + SCAN_BUCKETS, BALLOT_BUCKETS);
+      const [next, ...flat] = (await runScript(this.redis, 'scanBallots', [prefix], [bucket, stop, SCAN_BATCH])) as [number, ...string[]];
       const batch: Ballot[] = [];
       for (let i = 0; i + 1 < flat.length; i += 2) batch.push({ voterKey: flat[i]!, choice: flat[i + 1] === '' ? [] : flat[i + 1]!.split(',') });
       if (batch.length > 0) yield batch;
@@ -507,6 +511,12 @@ const BALLOT_ARGS = 6;
  * as 48 (a little worse at 100 in flight), 128 and 256 worse (at 100 in flight one group
  * holds every ballot, so Node and Redis take turns instead of working at once).
  *
+ * The ballots of a group travel packed in one argument (packFields): the client then frames and
+ * copies one argument per call rather than seven or more per ballot, which halved the store's
+ * allocation per ballot (about 2.7 to 1.45 KB with ioredis'; measured with V8's sampling heap
+ * profiler, 100 in flight): less garbage, so fewer of the collection pauses that hold every
+ * ballot in flight, the main cause of the latency's tail.
+ *
  * Every caller is answered only with its own ballot's reply from Redis; when the call fails
  * (connection lost, timeout) every caller of the group is rejected. A NOSCRIPT answer means
  * the script did not run: ioredis sends the same call again as EVAL (scripts.ts, runScript).
@@ -591,7 +601,7 @@ class BallotBatcher {
 
   /** Several ballots: cast-ballots-N, whose reply is { code, changed } for each in turn. */
   private sendMany({ keys, args, callers }: Batch): Promise<void> {
-    return this.castDurably('castBallots', keys, args).then(
+    return this.castDurably('castBallots', keys, [packFields(args)]).then(
       (reply) => {
         if (!Array.isArray(reply) || reply.length !== 2 * callers.length) {
           const error = new Error(`cast-ballots answered ${JSON.stringify(reply)} for ${callers.length} ballots`);
@@ -611,6 +621,23 @@ class BallotBatcher {
       },
     );
   }
+}
+
+/**
+ * Fields as cast-ballots-N takes them, in one argument: each `<length in bytes>:<bytes>`, back
+ * to back. The client then frames and copies one argument per call instead of seven or more
+ * per ballot (the largest part of the store's own allocation per ballot, so of its garbage).
+ */
+export function packFields(fields: readonly (string | number)[]): string {
+  const parts = new Array<string | number>(3 * fields.length);
+  let at = 0;
+  for (const field of fields) {
+    const text = typeof field === 'number' ? String(field) : field;
+    parts[at++] = Buffer.byteLength(text);
+    parts[at++] = ':';
+    parts[at++] = text;
+  }
+  return parts.join('');
 }
 
 /** runScript, a synchronous throw (a script not defined on the client) turned into a rejection. */

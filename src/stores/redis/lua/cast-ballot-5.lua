@@ -26,7 +26,7 @@
 --- @include "includes/castBallot"
 
 local category = ballotCategory(KEYS[1], KEYS[2], KEYS[4], KEYS[5], false)
-local code, changed = castBallot(category, KEYS[3], ARGV[1], ARGV[2], ARGV[3], ARGV[4], ARGV[5], 6, #ARGV)
+local code, changed = castBallot(category, KEYS[3], ARGV[1], ARGV[2], ARGV[3], ARGV[4], ARGV[5], ARGV, 6, #ARGV)
 saveCounts(category)
 if code ~= Code.Ok then return { code } end
 return { code, changed }

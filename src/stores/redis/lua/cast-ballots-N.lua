@@ -14,9 +14,11 @@
     KEYS[4] meta hash (only read to tell an unknown campaign from an unknown category)
     KEYS[4 + i] ballot i's bucket hash (voterKey -> choice ids joined by ','), i = 1..n
 
-    ARGV, for each ballot i in turn:
+    ARGV[1] the ballots packed in one string: for each ballot i in turn, the fields
       gate phase, gate now, voterKey, allowChange '1'|'0', tallied '1'|'0',
-      the number of choices m, then the m option ids of the choice
+      the number of choices m, then the m option ids of the choice,
+    each written `<its length in bytes>:<its bytes>` (so a field may hold any byte). One
+    argument rather than one per field: the client frames and copies far less per ballot.
 
   Output:
     { code 1, changed 1, code 2, changed 2, ... }: for each ballot Code.Ok and changed 1|0,
@@ -25,11 +27,27 @@
 --- @include "codes"
 --- @include "includes/castBallot"
 
+-- The fields of ARGV[1] (`<length>:<bytes>` each, back to back), or nil if it is not that.
+local function unpackFields(packed)
+  local fields, pos, size = {}, 1, #packed
+  while pos <= size do
+    local colon = string.find(packed, ':', pos, true)
+    local length = colon and tonumber(string.sub(packed, pos, colon - 1))
+    if not length or length < 0 or length % 1 ~= 0 or colon + length > size then return nil end
+    fields[#fields + 1] = string.sub(packed, colon + 1, colon + length)
+    pos = colon + length + 1
+  end
+  return fields
+end
+
 -- Check the shape first: a malformed call must fail before it writes anything.
+local args = #ARGV == 1 and unpackFields(ARGV[1]) or nil
 local at = 1
-for _ = 5, #KEYS do at = at + 6 + (tonumber(ARGV[at + 5]) or 0) end
-if at ~= #ARGV + 1 then
-  return redis.error_reply('ERR cast-ballots: ' .. (#KEYS - 4) .. ' ballots do not match ' .. #ARGV .. ' arguments')
+if args then
+  for _ = 5, #KEYS do at = at + 6 + (tonumber(args[at + 5]) or 0) end
+end
+if not args or at ~= #args + 1 then
+  return redis.error_reply('ERR cast-ballots: ' .. (#KEYS - 4) .. ' ballots do not match ' .. (args and #args or 0) .. ' packed fields in ' .. #ARGV .. ' arguments')
 end
 
 local category = ballotCategory(KEYS[1], KEYS[2], KEYS[3], KEYS[4], true)
@@ -37,8 +55,8 @@ local out = {}
 at = 1
 for i = 5, #KEYS do
   local first = at + 6
-  local last = first + tonumber(ARGV[at + 5]) - 1
-  local code, changed = castBallot(category, KEYS[i], ARGV[at], ARGV[at + 1], ARGV[at + 2], ARGV[at + 3], ARGV[at + 4], first, last)
+  local last = first + tonumber(args[at + 5]) - 1
+  local code, changed = castBallot(category, KEYS[i], args[at], args[at + 1], args[at + 2], args[at + 3], args[at + 4], args, first, last)
   out[#out + 1] = code
   out[#out + 1] = changed or 0
   at = last + 1

@@ -56,9 +56,10 @@ local function countVote(c, id, delta)
   end
 end
 
--- Casts one ballot; the choice is ARGV[first..last] (none when first > last).
+-- Casts one ballot; the choice is args[first..last] (none when first > last), `args` being
+-- ARGV or the fields of a packed argument (cast-ballots-N).
 -- Returns Code.Ok, changed (1|0), or a refusal code.
-local function castBallot(c, bucketKey, phase, now, voterKey, allowChange, tallied, first, last)
+local function castBallot(c, bucketKey, phase, now, voterKey, allowChange, tallied, args, first, last)
   local code = c.gateCode
   if phase ~= c.gatePhase or now ~= c.gateNow then
     code = gate(c.state, phase, now, c.meta)
@@ -71,14 +72,14 @@ local function castBallot(c, bucketKey, phase, now, voterKey, allowChange, talli
     c.listed = listed
   end
   for i = first, last do
-    local on = listed[ARGV[i]]
+    local on = listed[args[i]]
     if on == nil then
-      on = redis.call('ZSCORE', c.shortlist, ARGV[i]) ~= false
-      listed[ARGV[i]] = on
+      on = redis.call('ZSCORE', c.shortlist, args[i]) ~= false
+      listed[args[i]] = on
     end
     if not on then return Code.VoteNotShortlisted end
   end
-  local choice, previous = table.concat(ARGV, ',', first, last), false
+  local choice, previous = table.concat(args, ',', first, last), false
   if allowChange == '1' then
     previous = redis.call('HGET', bucketKey, voterKey)
     redis.call('HSET', bucketKey, voterKey, choice)
@@ -89,7 +90,7 @@ local function castBallot(c, bucketKey, phase, now, voterKey, allowChange, talli
     if previous then
       for id in string.gmatch(previous, '[^,]+') do countVote(c, id, -1) end
     end
-    for i = first, last do countVote(c, ARGV[i], 1) end
+    for i = first, last do countVote(c, args[i], 1) end
   end
   if previous then return Code.Ok, 1 end
   c.ballots = c.ballots + 1
