@@ -38,7 +38,8 @@ export type ScriptName =
   | 'purgeBallots'
   | 'purgeAuthors'
   | 'ensureSecret'
-  | 'appendAudit';
+  | 'appendAudit'
+  | 'saveDefinition';
 
 export interface LuaScript {
   readonly name: ScriptName;
