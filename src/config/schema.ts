@@ -21,19 +21,29 @@ const DISCORD_ID = /^\d{1,20}$/;
 const TELEGRAM_USER = /^(\d{1,20}|admins)$/;
 const TELEGRAM_CHAT = /^-?\d{1,20}$/;
 
+/**
+ * What the JSON Schema of campaign files (json-schema.ts) says of a checked string: the same rule
+ * as `problem`, in JSON Schema words, so that an editor underlines what `validate` refuses. It may
+ * say less than `problem` (an impossible date), never more: an editor must not refuse a valid file.
+ */
+interface StringRule {
+  readonly pattern?: string;
+  readonly maxLength?: number;
+}
+
 /** A string schema that adds one plain-English issue when `problem` names one. */
-function checkedString(problem: (value: string) => string | undefined) {
+function checkedString(problem: (value: string) => string | undefined, rule: StringRule = {}) {
   return z.string().superRefine((value, ctx) => {
     const message = problem(value);
     if (message !== undefined) ctx.addIssue({ code: 'custom', message });
-  });
+  }).meta({ ...rule });
 }
 
-function fromParsed<T>(parse: (text: string) => Parsed<T>) {
+function fromParsed<T>(parse: (text: string) => Parsed<T>, rule: StringRule) {
   return checkedString((text) => {
     const parsed = parse(text);
     return parsed.ok ? undefined : parsed.message;
-  });
+  }, rule);
 }
 
 function idProblem(value: string): string | undefined {
@@ -51,16 +61,21 @@ function text(max: number) {
     if (value.trim() === '') return 'expected some text, found an empty text';
     if (value.length > max) return `expected at most ${max} characters, found ${value.length}`;
     return undefined;
-  });
+  }, { pattern: '\\S', maxLength: max }); // \S: not only white space, as trim() sees it
 }
 
 function platformId(pattern: RegExp, expected: string) {
-  return checkedString((value) => (pattern.test(value) ? undefined : `expected ${expected}; found ${JSON.stringify(value)}`));
+  return checkedString((value) => (pattern.test(value) ? undefined : `expected ${expected}; found ${JSON.stringify(value)}`), { pattern: pattern.source });
 }
 
-const id = checkedString(idProblem);
-const instant = fromParsed(parseInstant);
-const duration = fromParsed(parseDuration);
+const id = checkedString(idProblem, { pattern: ID_PATTERN.source, maxLength: ID_MAX_LENGTH });
+/** Date, `T`, hours and minutes, then what Luxon reads of seconds and fractions, then the offset (iso.ts). */
+const instant = fromParsed(parseInstant, { pattern: '^\\d{4}-\\d{2}-\\d{2}T\\d{2}:\\d{2}(?::?\\d{2}(?:[.,]\\d{1,30})?)?(?:Z|[+-]\\d{2}(?::?\\d{2})?)$' });
+/** Units in ISO order as Luxon reads them, a comma only in seconds, a digit after T, some digit not zero (iso.ts). */
+const duration = fromParsed(parseDuration, {
+  pattern: '^(?=.*[1-9])P(?:\\d{1,20}(?:\\.\\d{1,20})?Y)?(?:\\d{1,20}(?:\\.\\d{1,20})?M)?(?:\\d{1,20}(?:\\.\\d{1,20})?W)?(?:\\d{1,20}(?:\\.\\d{1,20})?D)?'
+    + '(?:T(?=\\d)(?:\\d{1,20}(?:\\.\\d{1,20})?H)?(?:\\d{1,20}(?:\\.\\d{1,20})?M)?(?:\\d{1,20}(?:[.,]\\d{1,20})?S)?)?$',
+});
 const discordId = platformId(DISCORD_ID, 'a Discord id (digits only, in quotes), such as "123456789012345678"');
 /** A Telegram user id, or `admins`: every administrator of the campaign's Telegram chats. */
 const telegramUser = platformId(TELEGRAM_USER, 'a Telegram user id (digits only, in quotes), such as "123456789", or "admins" for the administrators of the chat');
@@ -144,7 +159,9 @@ export const revealSchema = z
         message: `a seed is used only with \`tieBreak: seeded\`, but tieBreak is ${rules.tieBreak}: remove \`seed\` or set \`tieBreak: seeded\``,
       });
     }
-  });
+  })
+  // The same rule for editors (json-schema.ts).
+  .meta({ if: { required: ['seed'] }, then: { required: ['tieBreak'], properties: { tieBreak: { const: 'seeded' } } } });
 
 const optionsSchema = z
   .array(text(200))
@@ -158,7 +175,8 @@ const optionsSchema = z
       if (first === undefined) seen.set(key, index);
       else ctx.addIssue({ code: 'custom', path: [index], message: `the same option as entry ${first} (${JSON.stringify(options[first])}); options must differ` });
     });
-  });
+  })
+  .meta({ uniqueItems: true }); // for editors: the same text twice (the rule above also compares case and accents)
 
 export const categorySchema = z.strictObject({
   id,
@@ -173,7 +191,7 @@ export const categorySchema = z.strictObject({
 });
 
 const COLOR = /^#[0-9a-fA-F]{6}$/;
-const color = checkedString((value) => (COLOR.test(value) ? undefined : `expected a colour written "#rrggbb", such as "#e4002b"; found ${JSON.stringify(value)}`));
+const color = checkedString((value) => (COLOR.test(value) ? undefined : `expected a colour written "#rrggbb", such as "#e4002b"; found ${JSON.stringify(value)}`), { pattern: COLOR.source });
 
 /** The colours of the results picture (a bar chart per category, posted at reveal). */
 export const colorsSchema = z.strictObject({
@@ -203,7 +221,8 @@ export const remindersSchema = z
       if (first === undefined) seen.set(key, index);
       else ctx.addIssue({ code: 'custom', path: [index], message: `the same reminder as entry ${first} (${r.phase}, ${r.before} before); remove one` });
     });
-  });
+  })
+  .meta({ uniqueItems: true }); // for editors: the same reminder written twice alike (the rule above also equates P1D and PT24H)
 // ---------------------------------------------------------------- trust and fairness (issue 7)
 
 /** Discord user ids and Telegram user ids (no `admins` here: a list of people). */
