@@ -70,7 +70,7 @@ function platformId(pattern: RegExp, expected: string) {
 
 const id = checkedString(idProblem, { pattern: ID_PATTERN.source, maxLength: ID_MAX_LENGTH });
 /** Date, `T`, hours and minutes, then what Luxon reads of seconds and fractions, then the offset (iso.ts). */
-const instant = fromParsed(parseInstant, { pattern: '^\\d{4}-\\d{2}-\\d{2}T\\d{2}:\\d{2}(?::?\\d{2}(?:[.,]\\d{1,30})?)?(?:Z|[+-]\\d{2}(?::?\\d{2})?)$' });
+const instant = fromParsed(parseInstant, { pattern: '^\\d{4}-\\d{2}-\\d{2}T\\d{2}:\\d{2}(?::?\\d{2}(?:[.,]\\d{1,30})?)?(?:[Zz]|[+-]\\d{2}(?::?\\d{2})?)$' });
 /** Units in ISO order as Luxon reads them, a comma only in seconds, a digit after T, some digit not zero (iso.ts). */
 const duration = fromParsed(parseDuration, {
   pattern: '^(?=.*[1-9])P(?:\\d{1,20}(?:\\.\\d{1,20})?Y)?(?:\\d{1,20}(?:\\.\\d{1,20})?M)?(?:\\d{1,20}(?:\\.\\d{1,20})?W)?(?:\\d{1,20}(?:\\.\\d{1,20})?D)?'
@@ -161,7 +161,7 @@ export const revealSchema = z
     }
   })
   // The same rule for editors (json-schema.ts).
-  .meta({ if: { required: ['seed'] }, then: { required: ['tieBreak'], properties: { tieBreak: { const: 'seeded' } } } });
+  .meta({ if: { properties: { seed: {} }, required: ['seed'] }, then: { properties: { tieBreak: { const: 'seeded' } }, required: ['tieBreak'] } });
 
 const optionsSchema = z
   .array(text(200))
