@@ -165,9 +165,12 @@ export class Cocreate {
   /**
    * Creates the campaigns' state in the store when it is new, applies once each the phase
    * changes whose time passed while nothing ran, schedules the next ones, and starts handing
-   * results to the host: each category's `reveal` reaches the host once — once across the
-   * processes sharing a Redis store, also for a reveal that happened while none ran. The store
-   * keeps each campaign's definition, so that `cocreate results ID` and the other tools find it.
+   * results to the host: each category's `reveal` reaches the host once, also for a reveal that
+   * happened while no host ran. On a Redis store, the runtimes sharing a key prefix are one
+   * deployment: a reveal reaches one of them (the outbox's `local` deliveries are shared), so
+   * they should run the same campaigns, and no `cocreate run` with the local terminal chat should
+   * share their prefix. The store keeps each campaign's definition, so that `cocreate results ID`
+   * and the other tools find it.
    *
    * @throws {@link CocreateError} `runtime.already-started` or `runtime.stopped`.
    */
