@@ -65,8 +65,8 @@ const HOST_TARGET: DeliveryTarget = { platform: 'local', channel: 'host' };
 export async function createCocreate(options: CocreateOptions): Promise<Cocreate> {
   const campaigns = validateAll(options.campaigns);
   const clock = options.clock ?? new SystemClock();
-  let events: HostEvents | undefined;
-  const onError = (error: unknown, context: string) => events!.error(error, context);
+  const events = new HostEvents((error, context) => process.stderr.write(`cocreate: ${context}: ${error instanceof Error ? error.message : String(error)}\n`));
+  const onError = (error: unknown, context: string) => events.error(error, context);
   const specs = campaigns.map((c) => c.spec);
   let runtime: Runtime;
   const store = options.store ?? 'memory';
@@ -83,9 +83,7 @@ export async function createCocreate(options: CocreateOptions): Promise<Cocreate
       throw new CocreateError('store.unreachable', (error as Error).message, [], { cause: error });
     }
   }
-  const cocreate = new Cocreate(runtime, campaigns, clock, options);
-  events = cocreate.events;
-  return cocreate;
+  return new CocreateRuntime(runtime, campaigns, clock, options, events);
 }
 
 /** Every campaign validated; all the problems at once. */
@@ -124,43 +122,15 @@ type LocalDelivery = { readonly deliver: Deliver; readonly targets: (campaignId:
  * {@link createCocreate}, subscribe to its events, `attach` platforms, then `start()` it;
  * `stop()` it with the host.
  */
-export class Cocreate {
-  /** The runtime's events (internal: use `on` and `off`). */
-  readonly events: HostEvents;
+export interface Cocreate {
   /** The campaigns it runs, validated and resolved (times as UTC epoch ms). */
   readonly campaigns: readonly CampaignSpec[];
-  private readonly gate: CommandGate;
-  private readonly platforms = new Map<string, AttachedPlatform>();
-  /** Platforms whose delivery is registered on the outbox (one registration each). */
-  private readonly delivering = new Set<Platform>();
-  /** Deliveries to the `local` platform, sharing it with the host's own target. */
-  private readonly local: LocalDelivery[] = [];
-  private state: 'created' | 'started' | 'stopping' | 'stopped' = 'created';
-  private stopped: Promise<void> | undefined;
 
-  /** @internal Use {@link createCocreate}. */
-  constructor(
-    private readonly runtime: Runtime,
-    private readonly loaded: readonly { spec: CampaignSpec; file: CampaignFile }[],
-    private readonly clock: Clock,
-    private readonly options: CocreateOptions,
-  ) {
-    this.campaigns = loaded.map((c) => c.spec);
-    this.events = new HostEvents((error, context) => process.stderr.write(`cocreate: ${context}: ${error instanceof Error ? error.message : String(error)}\n`));
-    this.gate = new CommandGate(runtime.engine);
-  }
-
-  /** Calls `listener` on each `name` event (see {@link CocreateEvents}). */
-  on<K extends keyof CocreateEvents>(name: K, listener: Listener<CocreateEvents[K]>): this {
-    this.events.on(name, listener);
-    return this;
-  }
+  /** Calls `listener` on each `name` event (see {@link CocreateEvents}); a listener that throws is reported as an `error` event. */
+  on<K extends keyof CocreateEvents>(name: K, listener: Listener<CocreateEvents[K]>): this;
 
   /** Stops calling `listener` on `name`. */
-  off<K extends keyof CocreateEvents>(name: K, listener: Listener<CocreateEvents[K]>): this {
-    this.events.off(name, listener);
-    return this;
-  }
+  off<K extends keyof CocreateEvents>(name: K, listener: Listener<CocreateEvents[K]>): this;
 
   /**
    * Creates the campaigns' state in the store when it is new, applies once each the phase
@@ -174,6 +144,71 @@ export class Cocreate {
    *
    * @throws {@link CocreateError} `runtime.already-started` or `runtime.stopped`.
    */
+  start(): Promise<void>;
+
+  /**
+   * The engine's one entry point: runs `command` for `actor` (permissions checked from the
+   * campaign's roles) and answers a success — only once it is durable — or a typed refusal whose
+   * `code` is also the key of its French and English message. Never throws. A proposal or a
+   * ballot it accepts is told to the host (`proposal`, `ballot`). Once stopping: `bot.restarting`.
+   */
+  execute(command: Command, actor: Actor): Promise<CommandResult>;
+
+  /** The results document of a campaign (as `cocreate results ID` prints it): counts only for revealed categories. */
+  results(campaignId: string): Promise<ResultsDocument>;
+
+  /**
+   * Attaches a chat platform (a host's discord.js client, telegraf bot… wrapped in a
+   * {@link HostPlatform}): it registers cocreate's commands and handlers on the host's client
+   * and its delivery of announcements. Before or after `start()`.
+   *
+   * @throws {@link CocreateError} `platform.already-attached` (that name, or that platform's
+   * delivery, is taken), `platform.attach-failed` (nothing stays registered), `runtime.stopped`.
+   */
+  attach(platform: HostPlatform): Promise<void>;
+
+  /**
+   * Stops cleanly: no new command (answered `bot.restarting`), the commands under way finish,
+   * the announcements due are delivered (bounded by `drainMs`; with Redis, what is left stays
+   * queued for the next start), the platforms detach from the host's clients, and the store
+   * closes. Idempotent.
+   */
+  stop(): Promise<void>;
+}
+
+/** The implementation of {@link Cocreate}. */
+class CocreateRuntime implements Cocreate {
+  readonly campaigns: readonly CampaignSpec[];
+  private readonly gate: CommandGate;
+  private readonly platforms = new Map<string, AttachedPlatform>();
+  /** Platforms whose delivery is registered on the outbox (one registration each). */
+  private readonly delivering = new Set<Platform>();
+  /** Deliveries to the `local` platform, sharing it with the host's own target. */
+  private readonly local: LocalDelivery[] = [];
+  private state: 'created' | 'started' | 'stopping' | 'stopped' = 'created';
+  private stopped: Promise<void> | undefined;
+
+  constructor(
+    private readonly runtime: Runtime,
+    private readonly loaded: readonly { spec: CampaignSpec; file: CampaignFile }[],
+    private readonly clock: Clock,
+    private readonly options: CocreateOptions,
+    private readonly events: HostEvents,
+  ) {
+    this.campaigns = loaded.map((c) => c.spec);
+    this.gate = new CommandGate(runtime.engine);
+  }
+
+  on<K extends keyof CocreateEvents>(name: K, listener: Listener<CocreateEvents[K]>): this {
+    this.events.on(name, listener);
+    return this;
+  }
+
+  off<K extends keyof CocreateEvents>(name: K, listener: Listener<CocreateEvents[K]>): this {
+    this.events.off(name, listener);
+    return this;
+  }
+
   async start(): Promise<void> {
     if (this.state !== 'created') throw new CocreateError(this.state === 'started' ? 'runtime.already-started' : 'runtime.stopped', `start: the runtime is already ${this.state}`);
     this.state = 'started';
@@ -184,12 +219,6 @@ export class Cocreate {
     }
   }
 
-  /**
-   * The engine's one entry point: runs `command` for `actor` (permissions checked from the
-   * campaign's roles) and answers a success — only once it is durable — or a typed refusal whose
-   * `code` is also the key of its French and English message. Never throws. A proposal or a
-   * ballot it accepts is told to the host (`proposal`, `ballot`). Once stopping: `bot.restarting`.
-   */
   async execute(command: Command, actor: Actor): Promise<CommandResult> {
     const result = await this.gate.execute(command, actor);
     if (result.ok && result.type === 'propose') {
@@ -201,19 +230,10 @@ export class Cocreate {
     return result;
   }
 
-  /** The results document of a campaign (as `cocreate results ID` prints it): counts only for revealed categories. */
   results(campaignId: string): Promise<ResultsDocument> {
     return this.runtime.engine.report(campaignId);
   }
 
-  /**
-   * Attaches a chat platform (a host's discord.js client, telegraf bot… wrapped in a
-   * {@link HostPlatform}): it registers cocreate's commands and handlers on the host's client
-   * and its delivery of announcements. Before or after `start()`.
-   *
-   * @throws {@link CocreateError} `platform.already-attached` (that name, or that platform's
-   * delivery, is taken), `platform.attach-failed` (nothing stays registered), `runtime.stopped`.
-   */
   async attach(platform: HostPlatform): Promise<void> {
     if (this.state === 'stopping' || this.state === 'stopped') throw new CocreateError('runtime.stopped', `attach ${platform.name}: the runtime is ${this.state}`);
     if (this.platforms.has(platform.name)) throw new CocreateError('platform.already-attached', `a platform named "${platform.name}" is already attached`);
@@ -241,11 +261,6 @@ export class Cocreate {
     for (const p of pending) this.registerDelivery(p.platform, p.deliver, p.targets);
   }
 
-  /**
-   * Stops cleanly: no new command (answered `bot.restarting`), the commands under way finish,
-   * the announcements due are delivered (with Redis, what is left stays queued for the next
-   * start), the platforms detach from the host's clients, and the store closes. Idempotent.
-   */
   stop(): Promise<void> {
     if (this.state === 'created') this.state = 'stopping';
     this.stopped ??= (async () => {
