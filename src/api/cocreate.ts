@@ -181,7 +181,9 @@ class CocreateRuntime implements Cocreate {
   readonly campaigns: readonly CampaignSpec[];
   private readonly gate: CommandGate;
   private readonly platforms = new Map<string, AttachedPlatform>();
-  /** Platforms whose delivery is registered on the outbox (one registration each). */
+  /** Names of the platforms attached or attaching. */
+  private readonly names = new Set<string>();
+  /** Platforms whose delivery is registered on the outbox, or reserved by a platform attaching (one each). */
   private readonly delivering = new Set<Platform>();
   /** Deliveries to the `local` platform, sharing it with the host's own target. */
   private readonly local: LocalDelivery[] = [];
@@ -236,8 +238,10 @@ class CocreateRuntime implements Cocreate {
 
   async attach(platform: HostPlatform): Promise<void> {
     if (this.state === 'stopping' || this.state === 'stopped') throw new CocreateError('runtime.stopped', `attach ${platform.name}: the runtime is ${this.state}`);
-    if (this.platforms.has(platform.name)) throw new CocreateError('platform.already-attached', `a platform named "${platform.name}" is already attached`);
-    // Deliveries are registered once `attach` succeeded: a platform that fails leaves none.
+    if (this.names.has(platform.name)) throw new CocreateError('platform.already-attached', `a platform named "${platform.name}" is already attached`);
+    this.names.add(platform.name);
+    // Deliveries are reserved when asked and registered once `attach` succeeded: a platform that
+    // fails leaves none, and two platforms attaching at once cannot both take one platform's.
     const pending: { platform: Platform; deliver: Deliver; targets: (campaignId: string) => readonly DeliveryTarget[] }[] = [];
     let attached: AttachedPlatform;
     try {
@@ -246,14 +250,17 @@ class CocreateRuntime implements Cocreate {
         ...(this.options.locale ? { locale: this.options.locale } : {}),
         execute: (command, actor) => this.execute(command, actor),
         deliver: (name, deliver, targets) => {
-          if (name !== 'local' && (this.delivering.has(name) || pending.some((p) => p.platform === name))) {
-            throw new CocreateError('platform.already-attached', `deliveries to ${name} are already registered by another attached platform`);
+          if (name !== 'local') {
+            if (this.delivering.has(name)) throw new CocreateError('platform.already-attached', `deliveries to ${name} are already registered by another attached platform`);
+            this.delivering.add(name);
           }
           pending.push({ platform: name, deliver, targets });
         },
         log: (line) => this.options.log?.(line),
       });
     } catch (error) {
+      this.names.delete(platform.name);
+      for (const p of pending) this.delivering.delete(p.platform);
       if (error instanceof CocreateError) throw error;
       throw new CocreateError('platform.attach-failed', `attach ${platform.name}: ${(error as Error).message}`, [], { cause: error });
     }
@@ -284,7 +291,6 @@ class CocreateRuntime implements Cocreate {
       if (this.state === 'started') this.registerLocal();
       return;
     }
-    this.delivering.add(platform);
     this.runtime.outbox.register(platform, deliver, targets);
   }
 

@@ -228,6 +228,23 @@ describe('attach: a platform on the host\'s own client', () => {
     await cocreate.stop();
   });
 
+  it('lets only one of two platforms attaching at once take a platform\'s deliveries, or a name', async () => {
+    const cocreate = await createCocreate({ campaigns: [campaign()], clock: new VirtualClock(T0) });
+    const slow = (name: string): HostPlatform => ({
+      name,
+      attach: async (ctx) => {
+        await new Promise((r) => setTimeout(r, 5));
+        ctx.deliver('discord', async () => {}, () => []);
+        await new Promise((r) => setTimeout(r, 5));
+        return { detach: async () => {} };
+      },
+    });
+    const outcomes = await Promise.allSettled([cocreate.attach(slow('a')), cocreate.attach(slow('b')), cocreate.attach(slow('a'))]);
+    expect(outcomes.filter((o) => o.status === 'fulfilled')).toHaveLength(1);
+    expect(outcomes.flatMap((o) => (o.status === 'rejected' ? [(o.reason as CocreateError).code] : []))).toEqual(['platform.already-attached', 'platform.already-attached']);
+    await cocreate.stop();
+  });
+
   it('leaves nothing registered by a platform whose attach fails', async () => {
     const cocreate = await createCocreate({ campaigns: [campaign()], clock: new VirtualClock(T0 + 60_000) });
     const broken = platform('telegram', { platform: 'telegram', fail: true });
