@@ -36,6 +36,7 @@ export interface CliFigures {
 
 // Loaded first in each timed process: at exit it tells its own CPU time on standard error.
 const CPU_PRELOAD = join(mkdtempSync(join(tmpdir(), 'cocreate-bench-')), 'cpu.js');
+// biome-ignore lint/suspicious/noTemplateCurlyInString: the preload's own template literal
 writeFileSync(CPU_PRELOAD, "process.on('exit', () => { const u = process.cpuUsage(); process.stderr.write(`\\nBENCH-CPU ${(u.user + u.system) / 1000}\\n`); });\n");
 
 function median(values: number[]): number {

@@ -4,7 +4,8 @@
  * on private redis-servers it starts and stops), then the surge rehearsal (bench/rehearsal.ts,
  * on REDIS_URL or 127.0.0.1:6379), then the command line's start (bench/cli.ts). Options: --ballots N
  * (default 1000000), --fans N (default 100000) and --rate R (default 1667 fans/s) for the rehearsal,
- * --runs N (default 10) for the command line, --only memory|redis|rehearsal|cli, --no-write.
+ * --acks N (default 60000 ballots per ack mode) for the durability section (bench/durability.ts),
+ * --runs N (default 10) for the command line, --only memory|redis|durability|rehearsal|cli, --no-write.
  */
 import { cpus, totalmem, type as osType, release } from 'node:os';
 import { readFile, writeFile } from 'node:fs/promises';
@@ -14,6 +15,7 @@ import { VirtualClock } from '../src/clock/virtual-clock';
 import { embeddedRuntime } from '../src/cli/runtime';
 import { benchRedis, redisSection } from './redis';
 import { benchRehearsal, rehearsalSection } from './rehearsal';
+import { benchDurability, durabilitySection } from './durability';
 import { benchCli, cliSection } from './cli';
 import type { Actor, CampaignSpec, CategorySpec, VoteRule } from '../src/model/campaign';
 
@@ -94,19 +96,21 @@ function machine(): string {
 }
 
 async function main(): Promise<void> {
-  const { values } = parseArgs({ options: { ballots: { type: 'string' }, 'no-write': { type: 'boolean' }, only: { type: 'string' }, fans: { type: 'string' }, rate: { type: 'string' }, runs: { type: 'string' } } });
+  const { values } = parseArgs({ options: { ballots: { type: 'string' }, 'no-write': { type: 'boolean' }, only: { type: 'string' }, fans: { type: 'string' }, rate: { type: 'string' }, acks: { type: 'string' }, runs: { type: 'string' } } });
+  const acks = Number(values.acks ?? 60_000);
   const ballots = Number(values.ballots ?? 1_000_000);
   const fans = Number(values.fans ?? 100_000);
   const rate = Number(values.rate ?? 1667);
   const only = values.only;
-  if (only !== undefined && only !== 'memory' && only !== 'redis' && only !== 'rehearsal' && only !== 'cli') throw new Error(`--only takes memory, redis, rehearsal or cli, not ${only}`);
+  if (only !== undefined && only !== 'memory' && only !== 'redis' && only !== 'durability' && only !== 'rehearsal' && only !== 'cli') throw new Error(`--only takes memory, redis, durability, rehearsal or cli, not ${only}`);
   const runs = Number(values.runs ?? 10);
-  const extra = [only ? ` --only ${only}` : '', values.ballots ? ` --ballots ${ballots}` : '', values.fans ? ` --fans ${fans}` : '', values.rate ? ` --rate ${rate}` : '', values.runs ? ` --runs ${runs}` : ''].join('');
+  const extra = [only ? ` --only ${only}` : '', values.ballots ? ` --ballots ${ballots}` : '', values.acks ? ` --acks ${acks}` : '', values.fans ? ` --fans ${fans}` : '', values.rate ? ` --rate ${rate}` : '', values.runs ? ` --runs ${runs}` : ''].join('');
   const command = `npm run bench${extra ? ` --${extra}` : ''}`;
   const date = new Date().toISOString().slice(0, 10);
   const write = !values['no-write'];
   if (only === undefined || only === 'memory') await publish('memory', await memorySection(ballots, command), write);
   if (only === undefined || only === 'redis') await publish('redis', redisSection(await benchRedis({ ballots }), { machine: machine(), command, date }), write);
+  if (only === undefined || only === 'durability') await publish('durability', durabilitySection(await benchDurability({ ballots: acks }), { machine: machine(), command, date }), write);
   if (only === undefined || only === 'cli') await publish('cli', cliSection(benchCli({ runs }), { machine: machine(), command, date }), write);
   if (only === undefined || only === 'rehearsal') {
     await publish('rehearsal', rehearsalSection(await benchRehearsal({ fans, rate, warmRuns: 3 }), { machine: machine(), command, date }), write);
@@ -143,7 +147,7 @@ async function memorySection(ballots: number, command: string): Promise<string> 
 }
 
 /** Prints a section and, when `write`, puts it between its markers in BENCHMARKS.md (replacing the old one). */
-async function publish(name: 'memory' | 'redis' | 'rehearsal' | 'cli', section: string, write: boolean): Promise<void> {
+async function publish(name: 'memory' | 'redis' | 'durability' | 'rehearsal' | 'cli', section: string, write: boolean): Promise<void> {
   process.stdout.write(`${section}\n`);
   if (!write) return;
   let doc = '# Benchmarks\n\nFigures written by `npm run bench`. Each section names its machine and command.\n';

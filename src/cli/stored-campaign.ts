@@ -15,37 +15,61 @@ import type { CampaignSpec } from '../model/campaign';
 import type { CampaignStore } from '../ports/campaign-store';
 import type { Clock } from '../ports/clock';
 import type { Metrics } from '../observe/metrics';
-import { createClusterConnection, createRedisConnection } from '../stores/redis/connection';
+import { durabilityOf, redisEndpointOf } from '../config/env';
+import { connectEndpoint, type RedisEndpoint } from '../stores/redis/connection';
 import { RedisCampaignStore } from '../stores/redis/redis-store';
 import { environment, loadCampaigns, type LoadedCampaign, type RunEnv } from './campaign-files';
 import { CliError } from './cli-error';
-import { embeddedRuntime, loadState, redisRuntime, statePath, type Runtime } from './runtime';
+import { embeddedRuntime, loadState, redisRuntime, statePath, type DurabilityReport, type Runtime } from './runtime';
 
 /** Options of `connectRedis`. */
 export interface ConnectOptions {
   readonly campaigns: readonly CampaignSpec[];
   readonly clock: Clock;
-  readonly url: string;
   readonly env: RunEnv;
+  /** A server of its own (`simulate --redis URL`) instead of the environment's. */
+  readonly url?: string;
   readonly scheduler?: 'memory';
   readonly metrics?: Metrics;
   readonly onError?: (error: unknown, context: string) => void;
+  readonly onWarning?: (message: string, durability: DurabilityReport) => void;
   readonly drainMs?: number;
 }
 
-/** The Redis runtime from the environment; a clear one-line error when Redis cannot be reached. */
+/** The Redis of the environment (REDIS_URL, REDIS_CLUSTER or REDIS_SENTINELS), or of `url`. */
+function endpointOf(env: RunEnv, url?: string): RedisEndpoint {
+  const { config } = env;
+  const { redisSentinel: _sentinel, ...direct } = config;
+  const endpoint = redisEndpointOf(url === undefined ? config : { ...direct, redisUrl: url });
+  if (!endpoint) throw new CliError('Redis is not configured (REDIS_URL or REDIS_SENTINELS)');
+  return endpoint;
+}
+
+/** What names the Redis in an error: the variable to change. */
+function variableOf(env: RunEnv): string {
+  return env.config.redisSentinel ? 'REDIS_SENTINELS' : 'REDIS_URL';
+}
+
+/**
+ * The Redis runtime from the environment (REDIS_URL, REDIS_CLUSTER or REDIS_SENTINELS; COCREATE_ACK,
+ * COCREATE_DURABILITY); a clear one-line error when Redis cannot be reached or the ack mode cannot be honoured.
+ */
 export async function connectRedis(options: ConnectOptions): Promise<Runtime> {
+  const { config } = options.env;
+  const endpoint = endpointOf(options.env, options.url);
+  const { ack, ackTimeoutMs, strict } = durabilityOf(config);
   try {
     return await redisRuntime({
-      campaigns: options.campaigns, clock: options.clock, url: options.url,
-      cluster: options.env.config.redisCluster, prefix: options.env.config.redisPrefix,
+      campaigns: options.campaigns, clock: options.clock, endpoint, ack, ackTimeoutMs, strict,
+      prefix: config.redisPrefix,
+      ...(options.onWarning ? { onWarning: options.onWarning } : {}),
       ...(options.scheduler ? { scheduler: options.scheduler } : {}),
       ...(options.metrics ? { metrics: options.metrics } : {}),
       ...(options.onError ? { onError: options.onError } : {}),
       ...(options.drainMs === undefined ? {} : { drainMs: options.drainMs }),
     });
   } catch (error) {
-    throw new CliError(`${(error as Error).message} (REDIS_URL; unset it to use the embedded memory store)`);
+    throw new CliError(`${(error as Error).message} (${variableOf(options.env)}; unset it to use the embedded memory store)`);
   }
 }
 
@@ -69,10 +93,9 @@ export async function openSaved(id: string, file?: string): Promise<OpenedCampai
   const env = environment();
   const given = file === undefined ? undefined : explicitCampaign(id, file);
   const clock = new SystemClock({ unref: true });
-  const url = env.config.redisUrl;
-  if (url) {
-    const spec = given ?? await storedDefinition(id, env, url);
-    const runtime = await connectRedis({ campaigns: [spec], clock, url, env, scheduler: 'memory' });
+  if (redisEndpointOf(env.config)) {
+    const spec = given ?? await storedDefinition(id, env);
+    const runtime = await connectRedis({ campaigns: [spec], clock, env, scheduler: 'memory' });
     if (!(await runtime.store.listCampaigns()).includes(id)) {
       await runtime.close();
       throw new CliError(`no state for campaign "${id}" in Redis under the prefix "${env.config.redisPrefix}"`);
@@ -97,10 +120,10 @@ function explicitCampaign(id: string, file: string): CampaignSpec {
 }
 
 /** The definition Redis keeps for `id`; for a campaign stored without one, its file among the configured ones. */
-async function storedDefinition(id: string, env: RunEnv, url: string): Promise<CampaignSpec> {
+async function storedDefinition(id: string, env: RunEnv): Promise<CampaignSpec> {
   let text: string | null;
-  const redis = await (env.config.redisCluster ? createClusterConnection([url]) : createRedisConnection(url)).catch((error: unknown) => {
-    throw new CliError(`${(error as Error).message} (REDIS_URL; unset it to use the embedded memory store)`);
+  const redis = await connectEndpoint(endpointOf(env)).catch((error: unknown) => {
+    throw new CliError(`${(error as Error).message} (${variableOf(env)}; unset it to use the embedded memory store)`);
   });
   redis.on('error', () => {}); // a failure surfaces as the GET's rejection
   try {
@@ -129,10 +152,10 @@ async function findCampaign(id: string, configured: readonly string[]): Promise<
 /** The campaigns with stored state: in Redis when REDIS_URL is set, else the embedded store's files. */
 export async function storedCampaigns(): Promise<string[]> {
   const env = environment();
-  if (env.config.redisUrl) {
+  if (redisEndpointOf(env.config)) {
     const specs = env.config.campaigns.map((file) => loadCampaignFile(file));
     const clock = new SystemClock({ unref: true });
-    const runtime = await connectRedis({ campaigns: specs.flatMap((l) => (l.ok ? [l.spec] : [])), clock, url: env.config.redisUrl, env, scheduler: 'memory' });
+    const runtime = await connectRedis({ campaigns: specs.flatMap((l) => (l.ok ? [l.spec] : [])), clock, env, scheduler: 'memory' });
     try {
       return await runtime.store.listCampaigns();
     } finally {

@@ -38,6 +38,9 @@ export interface ProposalRules {
   readonly maxTotal?: number;
 }
 
+/** The proposal rules of a campaign file that leaves keys of `proposals` out. */
+export const DEFAULT_PROPOSAL_RULES = { minLength: 3, maxLength: 280, perFan: 3 } as const satisfies ProposalRules;
+
 export type ShortlistRule =
   | { readonly by: 'curators'; readonly size: number }
   | { readonly by: 'likes'; readonly size: number }
@@ -48,6 +51,12 @@ export type VoteRule =
   | { readonly method: 'single'; readonly allowChange: boolean; readonly liveCounts?: boolean }
   | { readonly method: 'approval'; readonly maxChoices: number; readonly allowChange: boolean; readonly liveCounts?: boolean }
   | { readonly method: 'ranked'; readonly maxRanks?: number; readonly allowChange: boolean; readonly liveCounts?: boolean };
+
+/**
+ * The vote of a campaign file without `vote`; `allowChange` and `liveCounts` are also the
+ * defaults of every other method.
+ */
+export const DEFAULT_VOTE_RULE = { method: 'single', allowChange: true, liveCounts: false } as const satisfies VoteRule;
 
 export type TieBreak = 'earliest' | 'curators' | 'seeded';
 
@@ -61,6 +70,14 @@ export interface RevealRule {
    * mention, a Telegram `tg://user` link), which notifies them; otherwise only their name.
    */
   readonly mentionAuthors?: boolean;
+}
+
+/** The reveal of a campaign file that leaves keys of `reveal` out. */
+export const DEFAULT_REVEAL_RULE = { winners: 1, tieBreak: 'earliest', mentionAuthors: false } as const satisfies RevealRule;
+
+/** The tie-break seed of a category whose `reveal` names none: `campaignId/categoryId`. */
+export function defaultSeed(campaignId: string, categoryId: string): string {
+  return `${campaignId}/${categoryId}`;
 }
 
 export interface CategorySpec {
@@ -179,6 +196,18 @@ export interface EligibilityRules {
   /** What happens when the platform cannot tell an age a rule needs (Telegram, the local chat). */
   readonly unknown: 'allow' | 'refuse';
 }
+
+/**
+ * Eligibility keys a campaign file leaves out: no role or user list, and a fan whose age the
+ * platform cannot tell may take part (so that a rule written for Discord does not lock
+ * Telegram fans out).
+ */
+export const DEFAULT_ELIGIBILITY = {
+  requireRoles: { discord: [], telegram: [] },
+  excludeRoles: { discord: [], telegram: [] },
+  excludeUsers: { discord: [], telegram: [] },
+  unknown: 'allow',
+} as const satisfies Omit<EligibilityRules, 'minAccountAgeMs' | 'minMemberAgeMs'>;
 
 /** A per-fan sliding-window limit: at most `max` actions in any `perMs` window. */
 export interface RateLimit {

@@ -48,7 +48,7 @@ describe('createCocreate on Redis', () => {
     await deleteByPrefix(redis, prefix);
     for (const cleanup of cleanups) await cleanup();
     redis.disconnect();
-  });
+  }, 30_000); // each runtime drains its outbox for up to 2 s
 
   it('shares one campaign between two runtimes: one ballot per fan, and the reveal told once to the hosts', async () => {
     const reveals: { runtime: number; event: RevealEvent }[] = [];

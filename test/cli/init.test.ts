@@ -132,6 +132,7 @@ describe('cocreate init on a terminal', () => {
     let screen = '';
     let seen = 0;
     const waiters: { text: string; resolve: () => void }[] = [];
+    // biome-ignore lint/suspicious/noControlCharactersInRegex: the terminal's escape sequences
     const plain = () => screen.replace(/\x1b\[[0-9;?]*[A-Za-z]/g, '');
     const check = () => {
       for (const w of [...waiters]) {

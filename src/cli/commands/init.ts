@@ -10,6 +10,7 @@ import { existsSync, linkSync, mkdirSync, readFileSync, renameSync, unlinkSync, 
 import { dirname, join, relative, resolve, sep } from 'node:path';
 import { stringify } from 'yaml';
 import { formatObjectProblem, validateCampaignObject } from '../../config/campaign-object';
+import { formatProblem, parseCampaignText } from '../../config/loader';
 import { parseDuration, parseInstant } from '../../config/iso';
 import { CAMPAIGN_SCHEMA_PATH } from '../../config/json-schema';
 import { campaignFileSchema, categorySchema, ID_MAX_LENGTH, MAX_CANDIDATES, type CampaignFileInput } from '../../config/schema';
@@ -82,7 +83,11 @@ export async function runInit(rest: readonly string[], io: InitIo): Promise<numb
   if (!validated.ok) {
     throw new CliError(`these answers do not make a valid campaign; nothing written:\n${validated.problems.map(formatObjectProblem).join('\n')}`, 2);
   }
-  writeAtOnce(file, fileText(campaign, file), values.force === true);
+  const text = fileText(campaign, file);
+  // What is written is checked as `validate` will read it, not only the object it came from.
+  const written = parseCampaignText(text, file);
+  if (!written.ok) throw new Error(`init: the file text does not validate: ${written.problems.map(formatProblem).join('; ')}`);
+  writeAtOnce(file, text, values.force === true);
   io.output.write(`wrote ${file} (it validates)\n`);
   io.output.write(`next: npx cocreate simulate ${file} --fans 1000   (play it in virtual time), then npx cocreate run --from-now ${file}\n`);
   return 0;
@@ -139,7 +144,7 @@ function checkOptions(values: Values): Given {
   const locale = check('locale', str('locale'), CHECKS.locale);
   if (locale !== undefined) given.locale = locale as Locale;
   const categories = list('category')?.map((c) => check('category', c, CHECKS.category));
-  if (categories && categories.every((c) => c !== undefined)) given.categories = categories;
+  if (categories?.every((c) => c !== undefined)) given.categories = categories;
   const start = check('start', str('start'), CHECKS.start);
   if (start !== undefined) given.start = start;
   for (const key of ['propose', 'shortlist', 'vote'] as const) {
@@ -152,9 +157,9 @@ function checkOptions(values: Values): Given {
   if (maxChoices !== undefined) given.maxChoices = Number(maxChoices);
   if (maxChoices !== undefined && (given.method ?? DEFAULTS.method) !== 'approval') problems.push('--max-choices: only with --method approval');
   const discord = list('discord')?.map((d) => check('discord', d, CHECKS.discord));
-  if (discord && discord.every((d) => d !== undefined)) given.discord = discord.map((d) => { const [guild = '', channel = ''] = d.split('/'); return { guild, channel }; });
+  if (discord?.every((d) => d !== undefined)) given.discord = discord.map((d) => { const [guild = '', channel = ''] = d.split('/'); return { guild, channel }; });
   const telegram = list('telegram')?.map((t) => check('telegram', t, CHECKS.telegram));
-  if (telegram && telegram.every((t) => t !== undefined)) given.telegram = telegram.map((chat) => ({ chat }));
+  if (telegram?.every((t) => t !== undefined)) given.telegram = telegram.map((chat) => ({ chat }));
   if (problems.length > 0) throw new CliError(`${problems.join('\n')}\nnothing written`, 2);
   return given;
 }
@@ -310,8 +315,8 @@ function fileText(campaign: CampaignFileInput, file: string): string {
   const schema = root === undefined ? undefined : relative(dirname(resolve(file)), join(root, CAMPAIGN_SCHEMA_PATH)).split(sep).join('/');
   return [
     ...(schema === undefined ? [] : [`# yaml-language-server: $schema=${schema}`]),
-    `# ${campaign.title} — written by \`cocreate init\`. Check it with \`cocreate validate\`; every key is`,
-    '# documented in the README ("The campaign file"). Roles are empty: put your curators\' and',
+    `# ${campaign.title.replace(/[\p{Cc}\p{Zl}\p{Zp}]+/gu, ' ')} — written by \`cocreate init\`. Check it with \`cocreate validate\`; every key is`,
+    '# documented in docs/campaign-file.md of the cocreate package. Roles are empty: put your curators\' and',
     '# managers\' Discord role ids or Telegram user ids in them before you run it on a platform.',
     // YAML 1.1 quoting: instants and words such as "no" stay text for 1.1 readers (some editors) too.
     stringify(campaign, { lineWidth: 0, version: '1.1' }).trimEnd(),

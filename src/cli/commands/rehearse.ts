@@ -25,7 +25,7 @@ export async function rehearseCommand(rest: readonly string[]): Promise<number> 
   if (env.config.redisCluster) throw new CliError('rehearse runs on a single Redis node: unset REDIS_CLUSTER', 2);
   const url = env.config.redisUrl ?? 'redis://127.0.0.1:6379';
   const [campaign] = loadCampaigns([file]);
-  let report;
+  let report: Awaited<ReturnType<typeof rehearse>>;
   try {
     report = await rehearse({ campaign: campaign!.spec, fans, rate, ...(only ? { only } : {}), ...(warmup === undefined ? {} : { warmup }), ...(telegram ? { telegram } : {}), redisUrl: url, prefix: env.config.redisPrefix, progress: (line) => process.stderr.write(`rehearse: ${line}\n`) });
   } catch (error) {

@@ -12,7 +12,8 @@ import { parseCommandArgs } from '../args';
 import { environment, loadCampaigns } from '../campaign-files';
 import { CliError } from '../cli-error';
 import { CommandGate } from '../command-gate';
-import { embeddedRuntime, loadState, saveState, statePath } from '../runtime';
+import { redisEndpointOf } from '../../config/env';
+import { embeddedRuntime, loadState, saveState, statePath, type DurabilityReport } from '../runtime';
 import { shiftSpec } from '../../config/definition';
 import { shiftToNowBy } from '../shift-to-now';
 import { startPlatforms, type RunningPlatform } from '../start-platforms';
@@ -41,12 +42,16 @@ export async function runCommand(rest: readonly string[]): Promise<number> {
   const metrics = new Metrics();
   const onError = (error: unknown, context: string) => logger.error({ err: error, context }, `${context}: ${error instanceof Error ? error.message : String(error)}`);
 
-  // Redis when REDIS_URL is set (durable, several processes); else the embedded memory store,
-  // saved to COCREATE_DATA_DIR when the chat ends.
-  const { redisUrl } = config;
-  const embedded = redisUrl ? null : embeddedRuntime({ campaigns: specs, clock, metrics, onError });
+  // Redis when REDIS_URL (or REDIS_SENTINELS) is set (durable, several processes); else the
+  // embedded memory store, saved to COCREATE_DATA_DIR when the chat ends.
+  const onRedis = redisEndpointOf(config) !== undefined;
+  const embedded = onRedis ? null : embeddedRuntime({ campaigns: specs, clock, metrics, onError });
   // The drain is done below, before the platforms stop: close() then only closes.
-  const runtime = redisUrl ? await connectRedis({ campaigns: specs, clock, url: redisUrl, env, metrics, onError, drainMs: 0 }) : embedded!;
+  // One warning line; with the local terminal chat (which shares the terminal, see `lifecycle`
+  // below) at debug, as every lifecycle line there: /status and /healthz?details still say it.
+  const localChat = !config.discord && !config.telegram;
+  const onWarning = (message: string, durability: DurabilityReport) => (localChat ? logger.debug : logger.warn).call(logger, { durability }, `durability: ${message}`);
+  const runtime = onRedis ? await connectRedis({ campaigns: specs, clock, env, metrics, onError, onWarning, drainMs: 0 }) : embedded!;
   if (embedded && !values['from-now']) {
     for (const spec of specs) await loadState(embedded.store, spec.id, statePath(spec.id, config.dataDir));
   }
@@ -82,7 +87,7 @@ export async function runCommand(rest: readonly string[]): Promise<number> {
   const ops = config.http ? await startOpsServer({
     ...config.http, metrics,
     checks: () => [
-      { name: redisUrl ? 'redis' : 'store', check: () => runtime.health() },
+      { name: onRedis ? 'redis' : 'store', check: () => runtime.health(), details: () => { const durability = runtime.durability(); return durability ? { durability } : null; } },
       ...platforms.map((p) => ({ name: p.name, check: () => Promise.resolve(p.health()) })),
     ],
   }).catch((error: unknown) => {
@@ -93,7 +98,7 @@ export async function runCommand(rest: readonly string[]): Promise<number> {
   // The local terminal chat shares the terminal: its lifecycle lines stay at debug there.
   onPlatforms = platforms.length > 0;
   const lifecycle = onPlatforms ? logger.info.bind(logger) : logger.debug.bind(logger);
-  lifecycle({ campaigns: specs.map((s) => s.id), store: redisUrl ? 'redis' : 'memory', platforms: platforms.map((p) => p.name) }, 'running');
+  lifecycle({ campaigns: specs.map((s) => s.id), store: onRedis ? 'redis' : 'memory', platforms: platforms.map((p) => p.name) }, 'running');
 
   let stopping: Promise<void> | undefined;
   // Graceful: stop taking commands (fans are told the bot restarts), let the outbox deliver
@@ -103,7 +108,7 @@ export async function runCommand(rest: readonly string[]): Promise<number> {
     lifecycle({ reason: why }, 'stopping: no new commands, draining the outbox');
     await gate.close();
     const drained = await Promise.race([runtime.engine.idle().then(() => runtime.outbox.idle()).then(() => true), sleep(config.drainMs).then(() => false)]);
-    lifecycle({ drained }, drained ? 'outbox drained' : `outbox not drained after ${config.drainMs} ms: the rest stays queued${redisUrl ? ' in Redis for the next start' : ' and is lost (embedded store)'}`);
+    lifecycle({ drained }, drained ? 'outbox drained' : `outbox not drained after ${config.drainMs} ms: the rest stays queued${onRedis ? ' in Redis for the next start' : ' and is lost (embedded store)'}`);
     await Promise.allSettled(platforms.map((p) => p.stop()));
     if (embedded) for (const spec of specs) await saveState(embedded.store, spec, statePath(spec.id, config.dataDir));
     await runtime.close();
