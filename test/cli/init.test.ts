@@ -61,6 +61,16 @@ describe('cocreate init --yes', () => {
     expect(parse(readFileSync(join(dir, 'mine.yaml'), 'utf8'))).toMatchObject({ schedule: { propose: { duration: 'P2W' }, shortlist: { duration: 'P3D' }, vote: { duration: 'P1W' } } });
   });
 
+  it('keeps a title\'s line breaks out of the file\'s header comment: what it writes still validates', () => {
+    const dir = fresh();
+    const r = cocreate(['init', '--yes', '--title', 'Le film\nid: injected\u2028!', 'c.yaml'], dir);
+    expect(r.code).toBe(0);
+    const text = readFileSync(join(dir, 'c.yaml'), 'utf8');
+    expect(text.split('\n')[1]).toBe('# Le film id: injected ! — written by `cocreate init`. Check it with `cocreate validate`; every key is');
+    const loaded = loadCampaignFile(join(dir, 'c.yaml'));
+    expect(loaded.ok && [loaded.spec.id, loaded.spec.title]).toEqual(['le-film-id-injected', 'Le film\nid: injected\u2028!']);
+  });
+
   it('refuses answers out of range with one line each, exit 2, and writes nothing', () => {
     const dir = fresh();
     const r = cocreate([
