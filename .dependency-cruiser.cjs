@@ -77,9 +77,9 @@ module.exports = {
     },
     {
       name: 'rehearsal-stays-out-of-the-product',
-      comment: 'The stand-ins, the crowd and the rehearsal threads are tooling: only `cocreate rehearse` (src/cli/main.ts), bench and the tests import them.',
+      comment: 'The stand-ins, the crowd and the rehearsal threads are tooling: only `cocreate rehearse` (src/cli/commands/rehearse.ts), bench and the tests import them.',
       severity: 'error',
-      from: { path: '^(src|adapters)/', pathNot: '^src/cli/main\\.ts$' },
+      from: { path: '^(src|adapters)/', pathNot: '^src/cli/commands/rehearse\\.ts$' },
       to: { path: '^rehearsal/' },
     },
     {
@@ -112,10 +112,17 @@ module.exports = {
     },
     {
       name: 'only-the-cli-wires',
-      comment: 'src/cli is the composition root; nothing below imports it.',
+      comment: 'src/cli is the composition root; nothing below imports it. src/api (the runtime a host program embeds: the same wiring) and the package entry src/index.ts may.',
       severity: 'error',
-      from: { pathNot: '^(src/cli/|rehearsal/|bench/|test/)' },
+      from: { pathNot: '^(src/cli/|src/api/|src/index\\.ts$|rehearsal/|bench/|test/)' },
       to: { path: '^src/cli/' },
+    },
+    {
+      name: 'library-entry-loads-no-platform',
+      comment: 'The library (src/index.ts, src/api) loads no platform library, no adapter and no canvas: a host brings its own client, and what attaches it is loaded only by the host.',
+      severity: 'error',
+      from: { path: '^src/(api/|index\\.ts$)' },
+      to: { path: '(^|/)node_modules/(discord\\.js|@discordjs|telegraf|@napi-rs/canvas)/|^adapters/|^src/render/chart' },
     },
     {
       name: 'no-circular',

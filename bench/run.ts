@@ -2,9 +2,10 @@
  * `npm run bench`: figures, not tests. Prints them and writes them to BENCHMARKS.md with the
  * machine and the command: the memory-store section, then the Redis section (bench/redis.ts,
  * on private redis-servers it starts and stops), then the surge rehearsal (bench/rehearsal.ts,
- * on REDIS_URL or 127.0.0.1:6379). Options: --ballots N (default 1000000), --fans N (default
- * 100000) and --rate R (default 1667 fans/s) for the rehearsal, --acks N (default 60000 ballots per ack
- * mode) for the durability section (bench/durability.ts), --only memory|redis|durability|rehearsal|profile,
+ * on REDIS_URL or 127.0.0.1:6379), then the command line's start (bench/cli.ts). Options: --ballots N
+ * (default 1000000), --fans N (default 100000) and --rate R (default 1667 fans/s) for the rehearsal,
+ * --acks N (default 60000 ballots per ack mode) for the durability section (bench/durability.ts),
+ * --runs N (default 10) for the command line, --only memory|redis|durability|rehearsal|cli|profile,
  * --no-write. `--only profile` (not part of the default run) profiles the rehearsal's bots
  * (bench/profile.ts; --fans defaults to 20000 there, --profile-dir to profiles/).
  */
@@ -18,6 +19,7 @@ import { benchRedis, redisSection } from './redis';
 import { benchRehearsal, rehearsalSection } from './rehearsal';
 import { benchDurability, durabilitySection } from './durability';
 import { benchProfile, DEFAULT_PROFILE_DIR, profileSection } from './profile';
+import { benchCli, cliSection } from './cli';
 import type { Actor, CampaignSpec, CategorySpec, VoteRule } from '../src/model/campaign';
 
 const HOUR = 3_600_000;
@@ -97,20 +99,22 @@ function machine(): string {
 }
 
 async function main(): Promise<void> {
-  const { values } = parseArgs({ options: { ballots: { type: 'string' }, 'no-write': { type: 'boolean' }, only: { type: 'string' }, fans: { type: 'string' }, rate: { type: 'string' }, acks: { type: 'string' }, 'profile-dir': { type: 'string' } } });
+  const { values } = parseArgs({ options: { ballots: { type: 'string' }, 'no-write': { type: 'boolean' }, only: { type: 'string' }, fans: { type: 'string' }, rate: { type: 'string' }, acks: { type: 'string' }, runs: { type: 'string' }, 'profile-dir': { type: 'string' } } });
   const acks = Number(values.acks ?? 60_000);
   const ballots = Number(values.ballots ?? 1_000_000);
   const only = values.only;
   const fans = Number(values.fans ?? (only === 'profile' ? 20_000 : 100_000));
   const rate = Number(values.rate ?? 1667);
-  if (only !== undefined && !['memory', 'redis', 'durability', 'rehearsal', 'profile'].includes(only)) throw new Error(`--only takes memory, redis, durability, rehearsal or profile, not ${only}`);
-  const extra = [only ? ` --only ${only}` : '', values.ballots ? ` --ballots ${ballots}` : '', values.acks ? ` --acks ${acks}` : '', values.fans ? ` --fans ${fans}` : '', values.rate ? ` --rate ${rate}` : '', values['profile-dir'] ? ` --profile-dir ${values['profile-dir']}` : ''].join('');
+  if (only !== undefined && !['memory', 'redis', 'durability', 'rehearsal', 'cli', 'profile'].includes(only)) throw new Error(`--only takes memory, redis, durability, rehearsal, cli or profile, not ${only}`);
+  const runs = Number(values.runs ?? 10);
+  const extra = [only ? ` --only ${only}` : '', values.ballots ? ` --ballots ${ballots}` : '', values.acks ? ` --acks ${acks}` : '', values.fans ? ` --fans ${fans}` : '', values.rate ? ` --rate ${rate}` : '', values.runs ? ` --runs ${runs}` : '', values['profile-dir'] ? ` --profile-dir ${values['profile-dir']}` : ''].join('');
   const command = `npm run bench${extra ? ` --${extra}` : ''}`;
   const date = new Date().toISOString().slice(0, 10);
   const write = !values['no-write'];
   if (only === undefined || only === 'memory') await publish('memory', await memorySection(ballots, command), write);
   if (only === undefined || only === 'redis') await publish('redis', redisSection(await benchRedis({ ballots }), { machine: machine(), command, date }), write);
   if (only === undefined || only === 'durability') await publish('durability', durabilitySection(await benchDurability({ ballots: acks }), { machine: machine(), command, date }), write);
+  if (only === undefined || only === 'cli') await publish('cli', cliSection(benchCli({ runs }), { machine: machine(), command, date }), write);
   if (only === undefined || only === 'rehearsal') {
     await publish('rehearsal', rehearsalSection(await benchRehearsal({ fans, rate, warmRuns: 3 }), { machine: machine(), command, date }), write);
     // After an overloaded surge the clients may still be chewing on stale events: do not hang.
@@ -151,7 +155,7 @@ async function memorySection(ballots: number, command: string): Promise<string> 
 }
 
 /** Prints a section and, when `write`, puts it between its markers in BENCHMARKS.md (replacing the old one). */
-async function publish(name: 'memory' | 'redis' | 'durability' | 'rehearsal' | 'profile', section: string, write: boolean): Promise<void> {
+async function publish(name: 'memory' | 'redis' | 'durability' | 'rehearsal' | 'cli' | 'profile', section: string, write: boolean): Promise<void> {
   process.stdout.write(`${section}\n`);
   if (!write) return;
   let doc = '# Benchmarks\n\nFigures written by `npm run bench`. Each section names its machine and command.\n';

@@ -18,9 +18,12 @@ type ThreadMessage =
   | { readonly type: 'answer'; readonly id: number; readonly value: unknown }
   | { readonly type: 'failed'; readonly id?: number; readonly message: string };
 
-// The thread runs the TypeScript sources as the binary does (bin/register.js: tsx's hook).
+// From the sources, the thread runs the TypeScript entry as bin/cocreate.js does (bin/register.js:
+// tsx's hook); compiled (dist/, the published package, where tsx is not installed), the entry is
+// JavaScript and runs as it is.
 const REGISTER = join(__dirname, '../bin/register.js');
-const BOOT = `require(${JSON.stringify(REGISTER)}); require(require('node:worker_threads').workerData.entry);`;
+const ENTRY = `require(require('node:worker_threads').workerData.entry);`;
+const bootFor = (entry: string): string => (entry.endsWith('.ts') ? `require(${JSON.stringify(REGISTER)}); ${ENTRY}` : ENTRY);
 
 export class ThreadClient<Started> {
   private nextId = 1;
@@ -52,7 +55,7 @@ export class ThreadClient<Started> {
    * workerData; resolves once it said it started, with what it said.
    */
   static start<Started>(entry: string, data: Record<string, unknown> = {}): Promise<ThreadClient<Started>> {
-    const worker = new Worker(BOOT, { eval: true, workerData: { ...data, entry } });
+    const worker = new Worker(bootFor(entry), { eval: true, workerData: { ...data, entry } });
     return new Promise((resolve, reject) => {
       const onMessage = (message: ThreadMessage) => {
         if (message.type === 'started') { cleanup(); resolve(new ThreadClient<Started>(worker, message.value as Started)); }

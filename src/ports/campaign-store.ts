@@ -156,6 +156,17 @@ export interface CampaignStore {
   /** The campaign's audit log, oldest first. */
   readAudit(campaignId: string): Promise<AuditEntry[]>;
 
+  /**
+   * Keeps the campaign's definition beside its state, so that the tools that read a stored
+   * campaign (`results`, `recount`, `verify`, `audit`, `fan`) find it without its file. The
+   * definition is a text the store keeps exactly as given (the validated campaign file, as
+   * src/config/definition.ts encodes it; the store never reads it); the last one saved wins.
+   * Resolves once it is durable; rejects for a campaign that was not initialised.
+   */
+  saveDefinition(campaignId: string, definition: string): Promise<void>;
+  /** The definition last saved for the campaign, as it was given; null when none was (or the campaign is unknown). */
+  getDefinition(campaignId: string): Promise<string | null>;
+
   /** Ids of campaigns present in the store. */
   listCampaigns(): Promise<string[]>;
   close(): Promise<void>;

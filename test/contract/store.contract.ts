@@ -1021,5 +1021,49 @@ export function describeStoreContract(name: string, factory: () => Promise<Store
         expect(await store.readAudit(campaignId)).toEqual([]);
       });
     });
+
+    describe('campaign definition', () => {
+      // Any text, kept byte for byte: JSON with accents, emoji, quotes, newlines, Lua specials.
+      const definition = JSON.stringify({ format: 1, file: { id: 'x', title: 'Crunch × Norman « 🎬 »\n%s %d \\ ]] --[[', n: [1, 2.5, null] } });
+
+      it('answers null for a campaign that has none, and for an unknown campaign', async () => {
+        expect(await store.getDefinition(campaignId)).toBeNull();
+        await init();
+        expect(await store.getDefinition(campaignId)).toBeNull();
+      });
+
+      it('keeps the definition exactly as given, and the last one saved wins', async () => {
+        await init();
+        await store.saveDefinition(campaignId, definition);
+        expect(await store.getDefinition(campaignId)).toBe(definition);
+        await store.saveDefinition(campaignId, '{"format":1,"file":{},"shiftMs":0}');
+        expect(await store.getDefinition(campaignId)).toBe('{"format":1,"file":{},"shiftMs":0}');
+      });
+
+      it('keeps one definition per campaign', async () => {
+        await init();
+        const first = campaignId;
+        await store.saveDefinition(first, 'first');
+        campaignId = freshCampaignId();
+        await init();
+        await store.saveDefinition(campaignId, 'second');
+        expect(await store.getDefinition(first)).toBe('first');
+        expect(await store.getDefinition(campaignId)).toBe('second');
+      });
+
+      it('keeps the state when the definition is saved again, and initCampaign again keeps the definition', async () => {
+        const [a] = await openVote();
+        ok(await vote('zoe', [a!], true));
+        await store.saveDefinition(campaignId, definition);
+        await initWithOptions();
+        expect(await store.getDefinition(campaignId)).toBe(definition);
+        expect((await store.getTally(campaignId, FIXED)).ballots).toBe(1);
+      });
+
+      it('refuses to save the definition of a campaign that was never initialised', async () => {
+        await expect(store.saveDefinition(campaignId, definition)).rejects.toThrow();
+        expect(await store.getDefinition(campaignId)).toBeNull();
+      });
+    });
   });
 }

@@ -39,6 +39,18 @@ async function everything(store: CampaignStore) {
 }
 
 describe('MemoryCampaignStore snapshots', () => {
+  it('keeps the campaign definition through a snapshot, and a snapshot without one restores none', async () => {
+    const original = newStore();
+    await original.initCampaign(C, [{ id: 'line', deadline: T0 }], T0);
+    const bare = JSON.parse(JSON.stringify(original.snapshot(C)));
+    await original.saveDefinition(C, '{"format":1}');
+    const restored = newStore();
+    restored.restore(C, JSON.parse(JSON.stringify(original.snapshot(C))));
+    expect(await restored.getDefinition(C)).toBe('{"format":1}');
+    restored.restore(C, bare);
+    expect(await restored.getDefinition(C)).toBeNull();
+  });
+
   it('restores from JSON a campaign that answers as the original did', async () => {
     const original = newStore();
     await original.initCampaign(C, [{ id: 'line', deadline: T0 }, { id: 'flavour', deadline: T0, options: ['A', 'B'] }], T0);

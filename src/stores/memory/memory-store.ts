@@ -34,6 +34,8 @@ export interface CampaignSnapshot {
   readonly secret?: string;
   /** The audit log, oldest first (absent in states saved before it existed). */
   readonly audit?: readonly AuditEntry[];
+  /** The campaign's definition (`saveDefinition`; absent when none was saved). */
+  readonly definition?: string;
 }
 
 export interface CategorySnapshot {
@@ -77,6 +79,7 @@ interface CampaignData {
   erased: number;
   secret?: string;
   readonly audit: AuditEntry[];
+  definition?: string;
 }
 
 /** A category that passed the gate. */
@@ -340,6 +343,16 @@ export class MemoryCampaignStore implements CampaignStore {
     return structuredClone(this.campaigns.get(campaignId)?.audit ?? []);
   }
 
+  async saveDefinition(campaignId: string, definition: string): Promise<void> {
+    const campaign = this.campaigns.get(campaignId);
+    if (!campaign) throw new Error(`saveDefinition: unknown campaign ${campaignId}`);
+    campaign.definition = definition;
+  }
+
+  async getDefinition(campaignId: string): Promise<string | null> {
+    return this.campaigns.get(campaignId)?.definition ?? null;
+  }
+
   async listCampaigns(): Promise<string[]> {
     return [...this.campaigns.keys()];
   }
@@ -366,6 +379,7 @@ export class MemoryCampaignStore implements CampaignStore {
       erased: campaign.erased,
       ...(campaign.secret === undefined ? {} : { secret: campaign.secret }),
       audit: campaign.audit,
+      ...(campaign.definition === undefined ? {} : { definition: campaign.definition }),
     };
     return structuredClone(snapshot);
   }
@@ -391,6 +405,7 @@ export class MemoryCampaignStore implements CampaignStore {
     campaign.erased = saved.erased ?? 0;
     if (saved.secret !== undefined) campaign.secret = saved.secret;
     campaign.audit.push(...(saved.audit ?? []));
+    if (saved.definition !== undefined) campaign.definition = saved.definition;
     this.campaigns.set(campaignId, campaign);
   }
 

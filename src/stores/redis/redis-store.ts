@@ -83,6 +83,7 @@ export function campaignsKey(prefix: string = DEFAULT_PREFIX): string {
  *   rate:<kind>:<fan>    zset    a fan's actions in the sliding window: nonce -> time (issue 7)
  *   secret               string  the key of the manifest's fan hashes (ensure-secret-2.lua)
  *   audit                list    audit entries as JSON, oldest first
+ *   definition           string  the campaign's definition, kept as given (save-definition-2.lua)
  */
 class StoreKeys extends CampaignKeys {
   get meta(): string { return this.key('meta'); }
@@ -93,6 +94,7 @@ class StoreKeys extends CampaignKeys {
   rate(kind: RateKind, fanKey: string): string { return this.key('rate', kind, fanKey); }
   get secret(): string { return this.key('secret'); }
   get audit(): string { return this.key('audit'); }
+  get definition(): string { return this.key('definition'); }
   cat(categoryId: string, name: 'state' | 'shortlist' | 'rank' | 'review' | 'proposals' | 'authors' | 'texts' | 'tally'): string {
     return this.key('cat', categoryId, name);
   }
@@ -327,6 +329,16 @@ export class RedisCampaignStore implements CampaignStore {
 
   async readAudit(campaignId: string): Promise<AuditEntry[]> {
     return (await this.redis.lrange(this.keys(campaignId).audit, 0, -1)).map((json) => JSON.parse(json) as AuditEntry);
+  }
+
+  async saveDefinition(campaignId: string, definition: string): Promise<void> {
+    const k = this.keys(campaignId);
+    const [code] = await this.run('saveDefinition', [k.meta, k.definition], [definition]);
+    if (code === ScriptCode.CampaignUnknown) throw new Error(`saveDefinition: unknown campaign ${campaignId}`);
+  }
+
+  async getDefinition(campaignId: string): Promise<string | null> {
+    return this.redis.get(this.keys(campaignId).definition);
   }
 
   async listCampaigns(): Promise<string[]> {

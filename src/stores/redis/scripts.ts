@@ -33,7 +33,8 @@ export type ScriptName =
   | 'purgeBallots'
   | 'purgeAuthors'
   | 'ensureSecret'
-  | 'appendAudit';
+  | 'appendAudit'
+  | 'saveDefinition';
 
 export type LuaScript = AnyLuaScript<ScriptName>;
 
