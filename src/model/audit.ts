@@ -2,7 +2,7 @@
  * The audit log: every manager and curator action, appended with its actor, its time and the
  * state before and after. Entries are plain JSON so that every store keeps them alike.
  */
-import type { Actor, Platform } from './model';
+import type { Actor, Platform } from './campaign';
 
 /** A JSON value recorded before or after an action. */
 export type AuditValue = string | number | boolean | null | readonly AuditValue[] | { readonly [key: string]: AuditValue };
