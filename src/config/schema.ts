@@ -8,6 +8,7 @@
 import { z } from 'zod';
 import { normalizeForDuplicate } from '../engine/text';
 import { parseDuration, parseInstant, type Parsed } from './iso';
+import type { DurationKind } from '../model/time-bounds';
 
 /** Campaign and category ids: safe inside a Redis hash tag `{id}` and in chat commands. */
 export const ID_PATTERN = /^[a-z0-9-]+$/;
@@ -16,6 +17,11 @@ export const ID_MAX_LENGTH = 64;
 export const MAX_PROPOSAL_LENGTH = 1000;
 /** Most candidates in one vote: a Discord select menu shows at most 25 choices. */
 export const MAX_CANDIDATES = 25;
+/**
+ * Most categories in one campaign. Real campaigns have a handful (Crunch: seven; a city's
+ * budget: one per district); the limit keeps validation, `simulate` and every reveal fast.
+ */
+export const MAX_CATEGORIES = 500;
 
 const DISCORD_ID = /^\d{1,20}$/;
 const TELEGRAM_USER = /^(\d{1,20}|admins)$/;
@@ -60,7 +66,9 @@ function platformId(pattern: RegExp, expected: string) {
 
 const id = checkedString(idProblem);
 const instant = fromParsed(parseInstant);
-const duration = fromParsed(parseDuration);
+/** An ISO 8601 duration within the bounds of its kind (src/model/time-bounds.ts). */
+const durationOf = (kind: DurationKind) => fromParsed((text) => parseDuration(text, kind));
+const duration = durationOf('phase');
 const discordId = platformId(DISCORD_ID, 'a Discord id (digits only, in quotes), such as "123456789012345678"');
 /** A Telegram user id, or `admins`: every administrator of the campaign's Telegram chats. */
 const telegramUser = platformId(TELEGRAM_USER, 'a Telegram user id (digits only, in quotes), such as "123456789", or "admins" for the administrators of the chat');
@@ -188,7 +196,7 @@ export const DEFAULT_REMINDERS = [{ phase: 'propose', before: 'PT24H' }, { phase
 
 const reminderSchema = z.strictObject({
   phase: z.enum(['propose', 'shortlist', 'vote']),
-  before: duration,
+  before: durationOf('reminder'),
 });
 
 export const remindersSchema = z
@@ -197,7 +205,7 @@ export const remindersSchema = z
   .superRefine((reminders, ctx) => {
     const seen = new Map<string, number>();
     reminders.forEach((r, index) => {
-      const parsed = parseDuration(r.before);
+      const parsed = parseDuration(r.before, 'reminder');
       const key = `${r.phase}/${parsed.ok ? parsed.value.toMillis() : r.before}`;
       const first = seen.get(key);
       if (first === undefined) seen.set(key, index);
@@ -213,8 +221,8 @@ const userListsSchema = z.strictObject({
 });
 
 const eligibilityRules = {
-  minAccountAge: duration.optional(),
-  minMemberAge: duration.optional(),
+  minAccountAge: durationOf('age').optional(),
+  minMemberAge: durationOf('age').optional(),
   requireRoles: roleGrantsSchema.optional(),
   excludeRoles: roleGrantsSchema.optional(),
   excludeUsers: userListsSchema.optional(),
@@ -228,7 +236,7 @@ export const eligibilitySchema = z.strictObject({
   vote: z.strictObject(eligibilityRules).optional(),
 });
 
-const rateSchema = z.strictObject({ max: z.int().min(1).max(10_000), per: duration });
+const rateSchema = z.strictObject({ max: z.int().min(1).max(10_000), per: durationOf('window') });
 
 /** Per-fan sliding windows. */
 export const limitsSchema = z.strictObject({ proposals: rateSchema.optional(), likes: rateSchema.optional() });
@@ -252,8 +260,8 @@ export const campaignFileSchema = z.strictObject({
   reminders: remindersSchema.default(DEFAULT_REMINDERS.map((r) => ({ ...r }))),
   eligibility: eligibilitySchema.optional(),
   limits: limitsSchema.optional(),
-  retention: duration.optional(),
-  categories: z.array(categorySchema).min(1),
+  retention: durationOf('retention').optional(),
+  categories: z.array(categorySchema).min(1).max(MAX_CATEGORIES),
 });
 
 /** A campaign file after parsing: defaults applied, nothing resolved yet. */

@@ -46,6 +46,8 @@ const en = {
   'reveal.not-tied': 'This idea is not one of the tied ones: pick one of them.',
   'command.invalid': 'That command is not valid. Type /help to see how to use it.',
   'duration.invalid': '“{duration}” is not a valid duration. Use an ISO 8601 duration such as PT2H (two hours) or P1D (one day).',
+  'duration.out-of-range': '“{duration}” is out of bounds: at least one second and at most {max}.',
+  'instant.out-of-range': 'That would move a date to {instant}, outside the years 2000 to 2099 that a campaign may use. Nothing was changed.',
   'store.unavailable': 'We could not confirm that right now. Please try again in a moment: trying again is safe, nothing is ever counted twice.',
   'bot.restarting': 'The bot is restarting: nothing was recorded. Please try again in a minute.',
 
@@ -75,6 +77,7 @@ const en = {
   'status.phase.until': '{phase} until {date}',
   'status.phase.paused': '{phase} (paused)',
   'status.phase.opens': 'opens on {date}',
+  'date.invalid': 'an impossible date ({value})',
 
   // ---------------------------------------------------------------- names
   'name.phase.pending': 'not open yet',
@@ -363,6 +366,8 @@ const fr: Catalog = {
   'reveal.not-tied': 'Cette idée ne fait pas partie des ex æquo : choisis l’une d’elles.',
   'command.invalid': 'Cette commande n’est pas valable. Tape /help pour voir comment l’utiliser.',
   'duration.invalid': '« {duration} » n’est pas une durée valable. Utilise une durée ISO 8601, par exemple PT2H (deux heures) ou P1D (un jour).',
+  'duration.out-of-range': '« {duration} » sort des bornes : au moins une seconde et au plus {max}.',
+  'instant.out-of-range': 'Cela mettrait une date au {instant}, hors des années 2000 à 2099 qu’une campagne peut utiliser. Rien n’a été changé.',
   'store.unavailable': 'Impossible de le confirmer pour l’instant. Réessaie dans un moment : tu peux réessayer sans crainte, rien n’est jamais compté deux fois.',
   'bot.restarting': 'Le bot redémarre : rien n’a été enregistré. Réessaie dans une minute.',
 
@@ -390,6 +395,7 @@ const fr: Catalog = {
   'status.phase.until': '{phase} jusqu’au {date}',
   'status.phase.paused': '{phase} (en pause)',
   'status.phase.opens': 'ouvre le {date}',
+  'date.invalid': 'une date impossible ({value})',
 
   'name.phase.pending': 'pas encore ouverte',
   'name.phase.propose': 'propositions',
@@ -721,5 +727,10 @@ function dateFormat(locale: Locale): Intl.DateTimeFormat {
  * `February 18, 2013 at 08:00 AM UTC` / `18 février 2013 à 08:00 UTC`.
  */
 export function formatDate(epochMs: number, locale: Locale): string {
+  // Never throws: a value no `Date` can hold (a corrupt or hostile deadline) is shown as it is.
+  if (!Number.isFinite(epochMs) || Math.abs(epochMs) > MAX_DATE_MS) return t(locale, 'date.invalid', { value: String(epochMs) });
   return dateFormats[locale].format(epochMs);
 }
+
+/** The largest |epoch ms| a JS `Date` (and so `Intl`) holds. */
+const MAX_DATE_MS = 8.64e15;
