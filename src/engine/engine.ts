@@ -146,7 +146,7 @@ export class Engine {
    */
   async onJob(job: PhaseJob): Promise<void> {
     const campaign = this.campaigns.get(job.campaignId);
-    const category = campaign?.categories.find((c) => c.id === job.categoryId);
+    const category = campaign && findCategory(campaign, job.categoryId);
     if (!campaign || !category) return;
     const state = await this.deps.store.getState(campaign.id, category.id);
     if (job.kind === 'retention.purge') {
@@ -1200,8 +1200,17 @@ function seedOf(campaign: CampaignSpec, category: CategorySpec): string {
   return category.reveal.seed ?? `${campaign.id}/${category.id}`;
 }
 
+// Every command and job looks its category up: a scan of the list made the cost of a whole
+// campaign grow with the square of its categories (simulate, reveal of thousands).
+const categoryIndexes = new WeakMap<CampaignSpec, ReadonlyMap<string, CategorySpec>>();
+
 function findCategory(campaign: CampaignSpec, id: string): CategorySpec | undefined {
-  return campaign.categories.find((c) => c.id === id);
+  let index = categoryIndexes.get(campaign);
+  if (index === undefined) {
+    index = new Map(campaign.categories.map((c) => [c.id, c]));
+    categoryIndexes.set(campaign, index);
+  }
+  return index.get(id);
 }
 
 function selectCategories(campaign: CampaignSpec, id: string | undefined): readonly CategorySpec[] | null {
