@@ -66,6 +66,6 @@ export function resolveCampaign(file: CampaignFile): CampaignSpec {
   const trust = trustOf(file);
   return {
     id: file.id, title: file.title, locale: file.locale, channels: file.channels, roles: file.roles, categories,
-    colors: file.colors, reminders, ...(trust ? { trust } : {}),
+    colors: file.colors, reminders, ...(trust ? { trust } : {}), ...(file.allowLinks ? { allowLinks: true } : {}),
   };
 }

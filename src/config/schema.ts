@@ -261,6 +261,8 @@ export const campaignFileSchema = z.strictObject({
   eligibility: eligibilitySchema.optional(),
   limits: limitsSchema.optional(),
   retention: durationOf('retention').optional(),
+  /** Fans' `http(s)://` links stay links (without previews); false: no fan text can form a link. */
+  allowLinks: z.boolean().default(false),
   categories: z.array(categorySchema).min(1).max(MAX_CATEGORIES),
 });
 

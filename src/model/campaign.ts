@@ -111,6 +111,11 @@ export interface CampaignSpec {
   readonly reminders?: readonly ReminderSpec[];
   /** Eligibility, anti-spam limits and data retention (issue 7); absent: none. */
   readonly trust?: TrustSpec;
+  /**
+   * Whether fans' text may hold links (`http(s)://…` URLs), always shown without a preview.
+   * Absent or false, the default: no fan text can form a link on any platform.
+   */
+  readonly allowLinks?: boolean;
 }
 
 /** `#rrggbb` colours of the results picture. */
