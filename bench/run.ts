@@ -3,7 +3,9 @@
  * machine and the command: the memory-store section, then the Redis section (bench/redis.ts,
  * on private redis-servers it starts and stops), then the surge rehearsal (bench/rehearsal.ts,
  * on REDIS_URL or 127.0.0.1:6379). Options: --ballots N (default 1000000), --fans N (default
- * 100000) and --rate R (default 1667 fans/s) for the rehearsal, --only memory|redis|rehearsal, --no-write.
+ * 100000) and --rate R (default 1667 fans/s) for the rehearsal, --only memory|redis|rehearsal|simulate,
+ * --categories N (the largest simulated file, default MAX_CATEGORIES) and --simulate-fans N (default 100)
+ * for the simulate section, --no-write.
  */
 import { cpus, totalmem, type as osType, release } from 'node:os';
 import { readFile, writeFile } from 'node:fs/promises';
@@ -13,6 +15,7 @@ import { VirtualClock } from '../src/clock/virtual-clock';
 import { embeddedRuntime } from '../src/cli/runtime';
 import { benchRedis, redisSection } from './redis';
 import { benchRehearsal, rehearsalSection } from './rehearsal';
+import { benchSimulate, simulateSection } from './simulate';
 import type { Actor, CampaignSpec, CategorySpec, VoteRule } from '../src/model/campaign';
 
 const HOUR = 3_600_000;
@@ -92,17 +95,21 @@ function machine(): string {
 }
 
 async function main(): Promise<void> {
-  const { values } = parseArgs({ options: { ballots: { type: 'string' }, 'no-write': { type: 'boolean' }, only: { type: 'string' }, fans: { type: 'string' }, rate: { type: 'string' } } });
+  const { values } = parseArgs({ options: { ballots: { type: 'string' }, 'no-write': { type: 'boolean' }, only: { type: 'string' }, fans: { type: 'string' }, rate: { type: 'string' }, categories: { type: 'string' }, 'simulate-fans': { type: 'string' } } });
   const ballots = Number(values.ballots ?? 1_000_000);
   const fans = Number(values.fans ?? 100_000);
   const rate = Number(values.rate ?? 1667);
   const only = values.only;
-  if (only !== undefined && only !== 'memory' && only !== 'redis' && only !== 'rehearsal') throw new Error(`--only takes memory, redis or rehearsal, not ${only}`);
-  const extra = [only ? ` --only ${only}` : '', values.ballots ? ` --ballots ${ballots}` : '', values.fans ? ` --fans ${fans}` : '', values.rate ? ` --rate ${rate}` : ''].join('');
+  if (only !== undefined && only !== 'memory' && only !== 'redis' && only !== 'rehearsal' && only !== 'simulate') throw new Error(`--only takes memory, redis, rehearsal or simulate, not ${only}`);
+  const extra = [only ? ` --only ${only}` : '', values.ballots ? ` --ballots ${ballots}` : '', values.fans ? ` --fans ${fans}` : '', values.rate ? ` --rate ${rate}` : '', values.categories ? ` --categories ${values.categories}` : '', values['simulate-fans'] ? ` --simulate-fans ${values['simulate-fans']}` : ''].join('');
   const command = `npm run bench${extra ? ` --${extra}` : ''}`;
   const date = new Date().toISOString().slice(0, 10);
   const write = !values['no-write'];
   if (only === undefined || only === 'memory') await publish('memory', await memorySection(ballots, command), write);
+  if (only === undefined || only === 'simulate') {
+    const crowd = values['simulate-fans'] === undefined ? 100 : Number(values['simulate-fans']);
+    await publish('simulate', simulateSection(await benchSimulate({ fans: crowd, ...(values.categories ? { limit: Number(values.categories) } : {}) }), { machine: machine(), command, date }), write);
+  }
   if (only === undefined || only === 'redis') await publish('redis', redisSection(await benchRedis({ ballots }), { machine: machine(), command, date }), write);
   if (only === undefined || only === 'rehearsal') {
     await publish('rehearsal', rehearsalSection(await benchRehearsal({ fans, rate, warmRuns: 3 }), { machine: machine(), command, date }), write);
@@ -139,7 +146,7 @@ async function memorySection(ballots: number, command: string): Promise<string> 
 }
 
 /** Prints a section and, when `write`, puts it between its markers in BENCHMARKS.md (replacing the old one). */
-async function publish(name: 'memory' | 'redis' | 'rehearsal', section: string, write: boolean): Promise<void> {
+async function publish(name: 'memory' | 'redis' | 'rehearsal' | 'simulate', section: string, write: boolean): Promise<void> {
   process.stdout.write(`${section}\n`);
   if (!write) return;
   let doc = '# Benchmarks\n\nFigures written by `npm run bench`. Each section names its machine and command.\n';
