@@ -26,14 +26,14 @@ const en = {
   'proposal.too-long': 'Your idea is too long: {max} characters at most.',
   'proposal.empty': 'Your idea is empty: write your text after the command.',
   'proposal.duplicate': 'This idea has already been proposed in this category. Like it instead, or propose something different!',
-  'proposal.limit': 'You have reached the limit of {max} ideas in this category. Withdraw one to propose another.',
+  'proposal.limit': 'You have reached the limit of {max} in this category. Withdraw one to propose another.',
   'proposal.unknown': 'There is no such idea. Check its number with /proposals.',
   'proposal.not-owner': 'This idea is not yours: only its author can edit or withdraw it.',
   'proposal.not-active': 'This idea is no longer active (withdrawn, rejected or in review), so that is not possible.',
   'like.already': 'You already like this idea.',
   'like.not-liked': 'You had not liked this idea, so there is nothing to undo.',
   'like.own': 'You cannot like your own idea — share it with your friends instead!',
-  'shortlist.full': 'The shortlist of this category is full ({max} ideas). Remove one first.',
+  'shortlist.full': 'The shortlist of this category is full ({max}). Remove one first.',
   'shortlist.already': 'This idea is already on the shortlist.',
   'shortlist.not-listed': 'This idea is not on the shortlist.',
   'shortlist.rejected': 'This idea was rejected, so it cannot be shortlisted.',
@@ -239,11 +239,22 @@ const en = {
   'telegram.export.sent': 'I sent you the export in a private chat.',
   'telegram.export.blocked': 'I cannot write to you privately: open a chat with me, press Start, then try again.',
   // ---------------------------------------------------------------- results picture and exports
-  'reply.export': 'Export of “{campaign}” ready: {entries} ideas or options, with authors, likes, shortlist and, once revealed, votes.',
+  'reply.export': 'Export of “{campaign}” ready: {entries}, with authors, likes, shortlist and, once revealed, votes.',
   'export.written': 'Export written: {path}',
   'chart.title': 'Results — {category}',
   'chart.ballots': 'Ballots: {ballots}',
-  'chart.votes': '{votes} votes',
+  'chart.votes': '{votes}',
+  // Counted nouns, chosen by the locale's plural rules (Intl.PluralRules): see formatCount.
+  'count.idea.one': '{n} idea',
+  'count.idea.other': '{n} ideas',
+  'count.like.one': '{n} like',
+  'count.like.other': '{n} likes',
+  'count.ballot.one': '{n} ballot',
+  'count.ballot.other': '{n} ballots',
+  'count.vote.one': '{n} vote',
+  'count.vote.other': '{n} votes',
+  'count.entry.one': '{n} idea or option',
+  'count.entry.other': '{n} ideas or options',
   'chart.winner': 'Winner',
   'chart.by': 'by {author}',
   'chart.empty': 'Nobody voted.',
@@ -275,12 +286,12 @@ const en = {
   'status.refusals': 'Refused (eligibility and anti-spam): {counts}.',
   'status.refusals.none': 'Refused (eligibility and anti-spam): none.',
   'status.refusal': '{name} {count}',
-  'reply.mydata': 'Everything “{title}” holds about you: {proposals} ideas, {likes} likes, {ballots} ballots. The details are in the attached JSON file.',
+  'reply.mydata': 'Everything “{title}” holds about you: {proposals}, {likes}, {ballots}. The details are in the attached JSON file.',
   'reply.mydata.sent': 'I sent you your data in a private message.',
   'reply.forgetme.confirm': 'This erases you from “{title}”: your ballots in votes still open are withdrawn (you may vote again), ballots already counted stay without your name, your likes are taken back or made anonymous, and your ideas stay without your name. It cannot be undone. To go on: {how}',
   'reply.forgetme': 'Done: “{title}” no longer knows you. Ballots withdrawn: {withdrawn}; kept anonymously in closed votes: {anonymized}. Ideas now anonymous: {proposals}.',
   'reply.fan.erase': '{fan} is erased from “{title}”. Ballots withdrawn: {withdrawn}; kept anonymously: {anonymized}. Ideas now anonymous: {proposals}.',
-  'reply.fan.export': 'The data of {fan} in “{title}”: {proposals} ideas, {likes} likes, {ballots} ballots.',
+  'reply.fan.export': 'The data of {fan} in “{title}”: {proposals}, {likes}, {ballots}.',
   'reply.ban': '{fan} is banned from “{title}”.',
   'reply.ban.already': '{fan} was already banned.',
   'reply.unban': '{fan} is no longer banned.',
@@ -346,14 +357,14 @@ const fr: Catalog = {
   'proposal.too-long': 'Ton idée est trop longue : {max} caractères au maximum.',
   'proposal.empty': 'Ton idée est vide : écris ton texte après la commande.',
   'proposal.duplicate': 'Cette idée a déjà été proposée dans cette catégorie. Soutiens-la avec un j’aime, ou propose autre chose !',
-  'proposal.limit': 'Tu as atteint la limite de {max} idées dans cette catégorie. Retires-en une pour en proposer une autre.',
+  'proposal.limit': 'Tu as atteint la limite de {max} dans cette catégorie. Retires-en une pour en proposer une autre.',
   'proposal.unknown': 'Cette idée n’existe pas. Vérifie son numéro avec /proposals.',
   'proposal.not-owner': 'Cette idée n’est pas la tienne : seul son auteur peut la modifier ou la retirer.',
   'proposal.not-active': 'Cette idée n’est plus active (retirée, rejetée ou en examen) : ce n’est plus possible.',
   'like.already': 'Tu aimes déjà cette idée.',
   'like.not-liked': 'Tu n’avais pas aimé cette idée : rien à annuler.',
   'like.own': 'Tu ne peux pas aimer ta propre idée — partage-la plutôt avec tes amis !',
-  'shortlist.full': 'La présélection de cette catégorie est complète ({max} idées). Retires-en une d’abord.',
+  'shortlist.full': 'La présélection de cette catégorie est complète ({max}). Retires-en une d’abord.',
   'shortlist.already': 'Cette idée est déjà dans la présélection.',
   'shortlist.not-listed': 'Cette idée n’est pas dans la présélection.',
   'shortlist.rejected': 'Cette idée a été rejetée : elle ne peut pas entrer dans la présélection.',
@@ -550,15 +561,25 @@ const fr: Catalog = {
   'telegram.export.sent': 'Je t’ai envoyé l’export en message privé.',
   'telegram.export.blocked': 'Je ne peux pas t’écrire en privé : ouvre une discussion avec moi, appuie sur Démarrer, puis réessaie.',
   // ---------------------------------------------------------------- image des résultats et exports
-  'reply.export': 'Export de « {campaign} » prêt : {entries} idées ou options, avec auteurs, likes, présélection et, une fois révélés, les votes.',
+  'reply.export': 'Export de « {campaign} » prêt : {entries}, avec auteurs, likes, présélection et, une fois révélés, les votes.',
   'export.written': 'Export écrit : {path}',
   'chart.title': 'Résultats — {category}',
   'chart.ballots': 'Bulletins : {ballots}',
-  'chart.votes': '{votes} voix',
+  'chart.votes': '{votes}',
+  'count.idea.one': '{n} idée',
+  'count.idea.other': '{n} idées',
+  'count.like.one': '{n} j’aime',
+  'count.like.other': '{n} j’aime',
+  'count.ballot.one': '{n} bulletin',
+  'count.ballot.other': '{n} bulletins',
+  'count.vote.one': '{n} voix',
+  'count.vote.other': '{n} voix',
+  'count.entry.one': '{n} idée ou option',
+  'count.entry.other': '{n} idées ou options',
   'chart.winner': 'Gagnant',
   'chart.by': 'par {author}',
   'chart.empty': 'Personne n’a voté.',
-  'usage.export': '/export — écrit les idées et les résultats en fichiers CSV et JSON (managers)',
+  'usage.export': '/export — écrit les idées et les résultats en fichiers CSV et JSON (responsables)',
 
   // ---------------------------------------------------------------- confiance et équité (issue 7)
   'eligibility.banned': 'Tu ne peux pas participer à cette campagne : un curateur t’en a exclu. Contacte les organisateurs si tu penses que c’est une erreur.',
@@ -586,12 +607,12 @@ const fr: Catalog = {
   'status.refusals': 'Refus (éligibilité et anti-spam) : {counts}.',
   'status.refusals.none': 'Refus (éligibilité et anti-spam) : aucun.',
   'status.refusal': '{name} {count}',
-  'reply.mydata': 'Tout ce que « {title} » sait de toi : {proposals} idées, {likes} j’aime, {ballots} bulletins. Le détail est dans le fichier JSON joint.',
+  'reply.mydata': 'Tout ce que « {title} » sait de toi : {proposals}, {likes}, {ballots}. Le détail est dans le fichier JSON joint.',
   'reply.mydata.sent': 'Je t’ai envoyé tes données en message privé.',
   'reply.forgetme.confirm': 'Ceci t’efface de « {title} » : tes bulletins dans les votes encore ouverts sont retirés (tu pourras revoter), les bulletins déjà comptés restent sans ton nom, tes j’aime sont retirés ou rendus anonymes, et tes idées restent sans ton nom. C’est définitif. Pour continuer : {how}',
   'reply.forgetme': 'C’est fait : « {title} » ne te connaît plus. Bulletins retirés : {withdrawn} ; gardés anonymement dans les votes clos : {anonymized}. Idées devenues anonymes : {proposals}.',
   'reply.fan.erase': '{fan} est effacé de « {title} ». Bulletins retirés : {withdrawn} ; gardés anonymement : {anonymized}. Idées devenues anonymes : {proposals}.',
-  'reply.fan.export': 'Les données de {fan} dans « {title} » : {proposals} idées, {likes} j’aime, {ballots} bulletins.',
+  'reply.fan.export': 'Les données de {fan} dans « {title} » : {proposals}, {likes}, {ballots}.',
   'reply.ban': '{fan} est banni de « {title} ».',
   'reply.ban.already': '{fan} était déjà banni.',
   'reply.unban': '{fan} n’est plus banni.',
@@ -687,6 +708,20 @@ function splitTemplate(template: string): Token[] {
 
 /** Shown where a parameter is missing at run time (a refusal whose params the engine omitted). */
 export const MISSING_PARAM = '…';
+
+/** Nouns counted in messages; each has a `count.NOUN.one` and a `count.NOUN.other` form. */
+export type CountNoun = 'idea' | 'like' | 'ballot' | 'vote' | 'entry';
+
+const pluralRules: { readonly [L in Locale]: Intl.PluralRules } = { en: new Intl.PluralRules('en'), fr: new Intl.PluralRules('fr') };
+
+/**
+ * `n` and its noun as the locale says them: `1 vote`, `2 votes`, `0 votes` in English;
+ * `0 bulletin`, `1 bulletin`, `2 bulletins` in French (Intl.PluralRules picks the form).
+ */
+export function formatCount(locale: Locale, noun: CountNoun, n: number): string {
+  const form = pluralRules[locale].select(n) === 'one' ? 'one' : 'other';
+  return t(locale, `count.${noun}.${form}` as 'count.idea.one', { n });
+}
 
 /** A number written the way the locale writes it (`1,234` / `1 234`). */
 export function formatNumber(value: number, locale: Locale): string {

@@ -11,7 +11,7 @@ import type { CampaignEvent, ListedProposal } from '../model/events';
 import type { CampaignSpec, CategorySpec, Locale, Phase } from '../model/campaign';
 import type { CategoryResults, Proposal, Winner } from '../model/records';
 import { cleanText } from '../engine/text';
-import { formatDate, formatScalar, messageTokens, t, type MessageKey, type ParamArgs } from '../i18n/messages';
+import { formatCount, formatDate, formatScalar, messageTokens, t, type CountNoun, type MessageKey, type ParamArgs } from '../i18n/messages';
 
 /**
  * Trusted text, or `{ fan }`: untrusted fan text or display name, escaped by each platform.
@@ -217,8 +217,18 @@ export function renderRefusal(refusal: Refusal, command: Command, campaign: Camp
   const fromEngine: Record<string, Value> = {};
   for (const [name, value] of Object.entries(refusal.params ?? {})) fromEngine[name] = typeof value === 'number' ? value : fan(value);
   if (typeof refusal.params?.waitMs === 'number') fromEngine.wait = formatWait(refusal.params.waitMs, locale);
+  for (const [name, noun] of Object.entries(COUNTED_PARAMS[refusal.code] ?? {})) {
+    const n = refusal.params?.[name];
+    if (typeof n === 'number') fromEngine[name] = formatCount(locale, noun, n);
+  }
   return withLinks(message([fillLoose(locale, refusal.code, { ...refusalContext(command, campaign), ...fromEngine })]), campaign);
 }
+
+/** Refusal parameters that a message says with their noun ("3 ideas", "1 idée"). */
+const COUNTED_PARAMS: Readonly<Partial<Record<Refusal['code'], Readonly<Record<string, CountNoun>>>>> = {
+  'proposal.limit': { max: 'idea' },
+  'shortlist.full': { max: 'idea' },
+};
 
 function refusalContext(command: Command, campaign: CampaignSpec): Record<string, Value> {
   const context: Record<string, Value> = { campaign: fan(command.campaignId) };
@@ -280,7 +290,7 @@ function successLines(result: Success, command: Command, campaign: CampaignSpec,
     case 'export':
       return [fill(locale, 'reply.export', {
         campaign: fan(campaign.title),
-        entries: result.export.categories.reduce((n, c) => n + c.entries.length, 0),
+        entries: formatCount(locale, 'entry', result.export.categories.reduce((n, c) => n + c.entries.length, 0)),
       })];
     case 'ban':
       return [fill(locale, result.changed ? 'reply.ban' : 'reply.ban.already', { fan: fan(result.fan), title: campaign.title })];
@@ -293,7 +303,11 @@ function successLines(result: Success, command: Command, campaign: CampaignSpec,
       ];
     case 'mydata':
     case 'fan.export': {
-      const counts = { proposals: result.data.proposals.length, likes: result.data.likes.length, ballots: result.data.ballots.length };
+      const counts = {
+        proposals: formatCount(locale, 'idea', result.data.proposals.length),
+        likes: formatCount(locale, 'like', result.data.likes.length),
+        ballots: formatCount(locale, 'ballot', result.data.ballots.length),
+      };
       return result.type === 'mydata'
         ? [fill(locale, 'reply.mydata', { title: campaign.title, ...counts })]
         : [fill(locale, 'reply.fan.export', { fan: fan(result.fan), title: campaign.title, ...counts })];

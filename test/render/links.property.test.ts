@@ -28,7 +28,7 @@ function telegramLinks(html: string): string[] {
 }
 
 const proposal = (text: string): Proposal => ({
-  id: '7', campaignId: campaign.id, categoryId: 'cult-line', text, authorKey: 'telegram:42', authorName: 'Zoé', platform: 'telegram', createdAt: T0, status: 'active', likes: 0,
+  id: '7', categoryId: 'cult-line', text, normalized: text, seq: 7, authorKey: 'telegram:42', authorName: 'Zoé', platform: 'telegram', createdAt: T0, status: 'active', likes: 0,
 } as Proposal);
 
 function replyTo(text: string, allowLinks = false): RenderedMessage {
