@@ -23,7 +23,7 @@ import { resultsJson, winnersTable } from './results-format';
 import { exportCsv } from '../render/export-files';
 import { renderResultsChart } from '../render/chart';
 import { discordCommand } from './start-discord';
-import { shiftToNow } from './shift-to-now';
+import { pastCampaignWarning, prepareCampaigns } from './prepare-campaigns';
 import { formatRehearsal, rehearse } from '../../rehearsal/rehearse';
 import { scrub } from '../observe/logger';
 import { CommandGate } from './command-gate';
@@ -35,7 +35,7 @@ import { auditLine, manifestJson, readManifest } from './manifest-io';
 const USAGE = `Usage: cocreate <command> [options]
 
   validate FILE…                          check campaign files; one "ok" line per valid file
-  run [FILE…] [--from-now]                run the bot (the local terminal chat when no platform token is set)
+  run [FILE…] [--from-now] [--allow-past] run the bot (the local terminal chat when no platform token is set)
   simulate FILE --fans N [--seed S] [--json] [--redis URL]
                                           play the whole campaign in virtual time with a synthetic crowd
   results ID [--format json|csv|manifest] [--no-ballots] [--chart DIR]
@@ -56,7 +56,9 @@ const USAGE = `Usage: cocreate <command> [options]
                                           Telegram bot takes updates by long polling unless --telegram webhook
 
 Options of run:
-  --from-now    shift the campaign's schedule so that its first phase opens now (to try a past campaign)
+  --from-now    shift the campaign's schedule so that its first phase opens now (to try a past campaign);
+                a session the embedded store saved in COCREATE_DATA_DIR is resumed instead
+  --allow-past  start a campaign whose phases are all over (its results are announced at once)
 `;
 
 /** An expected failure: printed as one clean line, never a stack trace. */
@@ -103,6 +105,8 @@ async function validate(rest: readonly string[]): Promise<number> {
     const loaded = await loadCampaignFile(file);
     if (loaded.ok) {
       process.stdout.write(`ok ${file}\n`);
+      const past = pastCampaignWarning(file, loaded.spec, Date.now());
+      if (past) process.stdout.write(`${past}\n`);
     } else {
       failed = true;
       for (const problem of loaded.problems) process.stdout.write(`${formatProblem(problem)}\n`);
@@ -135,7 +139,7 @@ function environment() {
 }
 
 async function run(rest: readonly string[]): Promise<number> {
-  const { positionals, values } = args(rest, { 'from-now': { type: 'boolean' } });
+  const { positionals, values } = args(rest, { 'from-now': { type: 'boolean' }, 'allow-past': { type: 'boolean' } });
   // Installed first: a SIGTERM during the start is honoured once started, never a hard kill.
   const signalled = new Promise<string>((resolve) => {
     process.once('SIGINT', () => resolve('SIGINT'));
@@ -146,8 +150,12 @@ async function run(rest: readonly string[]): Promise<number> {
   const logger = createLogger({ level: config.logLevel, secrets: secretsOf(config) });
   const files = positionals.length > 0 ? positionals : config.campaigns;
   const clock = new SystemClock();
-  let specs = await loadSpecs(files);
-  if (values['from-now']) specs = specs.map((s) => shiftToNow(s, clock.now()));
+  const prepared = await prepareCampaigns(await loadSpecs(files), {
+    now: clock.now(), fromNow: values['from-now'] === true, allowPast: values['allow-past'] === true,
+    dataDir: config.redisUrl ? null : config.dataDir, notice: (line) => process.stderr.write(`cocreate: ${line}\n`),
+  });
+  if (!prepared.ok) throw new CliError(prepared.message);
+  const specs = prepared.specs;
   const metrics = new Metrics();
   const onError = (error: unknown, context: string) => logger.error({ err: error, context }, `${context}: ${error instanceof Error ? error.message : String(error)}`);
 
@@ -157,7 +165,7 @@ async function run(rest: readonly string[]): Promise<number> {
   const embedded = redisUrl ? null : embeddedRuntime({ campaigns: specs, clock, metrics, onError });
   // The drain is done below, before the platforms stop: close() then only closes.
   const runtime = redisUrl ? await connectRedis({ campaigns: specs, clock, url: redisUrl, env, metrics, onError, drainMs: 0 }) : embedded!;
-  if (embedded && !values['from-now']) {
+  if (embedded) {
     for (const spec of specs) await loadState(embedded.store, spec.id, statePath(spec.id, config.dataDir));
   }
   let onPlatforms = false;
