@@ -277,7 +277,7 @@ describe('a Crunch-like campaign on Discord, end to end', () => {
     expect(cult.allowedMentions).toEqual({ parse: [] });
     expect(cult.content).toContain('@\u200beveryone');
     expect(cult.content).not.toMatch(/@everyone|<@&|\]\(/);
-    expect(cult.content).toContain('\\[click\\]\\(https://evil.example\\)');
+    expect(cult.content).toContain('\\[click\\]\\(https:\u200b//evil.\u200bexample\\)'); // the URL inert too
     const approval = ballotOf(2)!.components[0].components[0];
     expect(approval).toMatchObject({ type: 3, custom_id: 's:0:2:0', min_values: 1, max_values: 2 });
   });
