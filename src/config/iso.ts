@@ -46,6 +46,17 @@ export function parseDuration(text: string, kind: DurationKind = 'phase'): Parse
   return { ok: true, value: Duration.fromISO(text.trim()) };
 }
 
+/**
+ * An exact span as the ISO 8601 duration a campaign file would write: in whole hours when it
+ * is whole hours (`PT24H`), else whole minutes, else seconds. Parses back to the same span.
+ */
+export function isoDurationOf(ms: number): string {
+  if (!Number.isFinite(ms) || ms <= 0) throw new Error(`isoDurationOf: expected a span longer than zero, got ${ms} ms`);
+  if (ms % 3_600_000 === 0) return `PT${ms / 3_600_000}H`;
+  if (ms % 60_000 === 0) return `PT${ms / 60_000}M`;
+  return `PT${ms / 1000}S`;
+}
+
 /** The instant as ISO 8601 in its own offset, without milliseconds when they are zero. */
 export function formatInstant(instant: DateTime): string {
   return instant.toISO({ suppressMilliseconds: true }) ?? String(instant.toMillis());

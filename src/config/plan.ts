@@ -3,7 +3,7 @@
  * together. Validation and resolution share this code: validation keeps the issues,
  * resolution keeps the category spec.
  */
-import type { CategorySpec, ProposalRules, RevealRule, ShortlistRule, VoteRule } from '../model/campaign';
+import { defaultSeed, type CategorySpec, type ProposalRules, type RevealRule, type ShortlistRule, type VoteRule } from '../model/campaign';
 import type { Issue, Path } from './issues';
 import type { CampaignFile, CategoryFile, ScheduleFile } from './schema';
 import { chainPhases, type ChainStep } from './schedule';
@@ -192,7 +192,7 @@ class Planner {
   private spec(phases: CategorySpec['phases'], revealAt: number, shortlist: ShortlistRule): CategorySpec {
     const { category } = this;
     const reveal: RevealRule = compact(this.rule('reveal').value);
-    const seeded = reveal.tieBreak === 'seeded' && reveal.seed === undefined ? { ...reveal, seed: `${this.campaignId}/${category.id}` } : reveal;
+    const seeded = reveal.tieBreak === 'seeded' && reveal.seed === undefined ? { ...reveal, seed: defaultSeed(this.campaignId, category.id) } : reveal;
     const proposals: ProposalRules = compact(this.rule('proposals').value);
     const vote: VoteRule = compact(this.rule('vote').value);
     return {

@@ -1,7 +1,7 @@
 /**
  * From a validated campaign file to the engine's model (src/model/campaign.ts).
  */
-import type { CampaignSpec, CategorySpec, EligibilityRules, RateLimit, TrustSpec } from '../model/campaign';
+import { DEFAULT_ELIGIBILITY, type CampaignSpec, type CategorySpec, type EligibilityRules, type RateLimit, type TrustSpec } from '../model/campaign';
 import { parseDuration } from './iso';
 import type { DurationKind } from '../model/time-bounds';
 import { planCategory } from './plan';
@@ -19,16 +19,15 @@ function ms(iso: string, kind: DurationKind): number {
 /** A phase's rules: the phase's own keys over the campaign-wide ones, then the defaults. */
 function eligibilityFor(all: EligibilityFile, phase: RulesFile | undefined): EligibilityRules {
   const pick = <K extends keyof RulesFile>(key: K): RulesFile[K] => phase?.[key] ?? all[key];
-  const none = { discord: [], telegram: [] };
   const accountAge = pick('minAccountAge');
   const memberAge = pick('minMemberAge');
   return {
     ...(accountAge !== undefined ? { minAccountAgeMs: ms(accountAge, 'age') } : {}),
     ...(memberAge !== undefined ? { minMemberAgeMs: ms(memberAge, 'age') } : {}),
-    requireRoles: pick('requireRoles') ?? none,
-    excludeRoles: pick('excludeRoles') ?? none,
-    excludeUsers: pick('excludeUsers') ?? none,
-    unknown: pick('unknown') ?? 'allow',
+    requireRoles: pick('requireRoles') ?? DEFAULT_ELIGIBILITY.requireRoles,
+    excludeRoles: pick('excludeRoles') ?? DEFAULT_ELIGIBILITY.excludeRoles,
+    excludeUsers: pick('excludeUsers') ?? DEFAULT_ELIGIBILITY.excludeUsers,
+    unknown: pick('unknown') ?? DEFAULT_ELIGIBILITY.unknown,
   };
 }
 

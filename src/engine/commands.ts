@@ -35,7 +35,7 @@ export type Command =
   | (Base & { readonly type: 'results'; readonly categoryId?: string })
   /** Managers: every idea with its author, likes, shortlist and (once revealed) votes, for a file. */
   | (Base & { readonly type: 'export' })
-  // trust and fairness (issue 7). `fan` is `platform:userId`.
+  // trust and fairness. `fan` is `platform:userId`.
   | (Base & { readonly type: 'ban'; readonly fan: string; readonly reason: string })
   | (Base & { readonly type: 'unban'; readonly fan: string })
   | (Base & { readonly type: 'bans' })

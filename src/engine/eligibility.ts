@@ -1,5 +1,5 @@
 /**
- * Who may take part in a phase (issue 7, "Trust and fairness"): a pure check of the campaign's
+ * Who may take part in a phase (trust and fairness): a pure check of the campaign's
  * eligibility rules against the facts the adapter supplied with the actor. The ban list lives
  * in the store and is checked by the engine next to this.
  */
@@ -38,6 +38,7 @@ export function checkEligibility(rules: EligibilityRules | undefined, actor: Act
 /** `platform:userId` as a manager types it: a fan platform, then an id without spaces. */
 const FAN_KEY = /^(discord|telegram|local):[A-Za-z0-9_.-]{1,64}$/;
 
+/** Whether `value` is a fan's identity as a manager types it (`platform:userId`), so that it may name a fan in a ban or an export. */
 export function isFanKey(value: string): boolean {
   return typeof value === 'string' && FAN_KEY.test(value);
 }

@@ -3,7 +3,8 @@
  * pending → (propose → (shortlist →)) vote → reveal, skipping the phases it has no window for.
  * Deadlines are the declared ends plus `shift` (the time added by extensions and pauses).
  */
-import type { CategorySpec, Phase, TimedPhase } from '../model/campaign';
+import { Duration } from 'luxon';
+import { DEFAULT_REMINDERS, type CampaignSpec, type CategorySpec, type Phase, type ReminderSpec, type TimedPhase } from '../model/campaign';
 import type { CategoryState } from '../model/records';
 
 /** The phases this category goes through, in order, `pending` first and `reveal` last. */
@@ -36,6 +37,7 @@ export function isDue(state: CategoryState, now: number): boolean {
   return state.phase !== 'reveal' && state.pausedAt === null && state.deadline !== null && now >= state.deadline;
 }
 
+/** Whether `phase` runs against a deadline (propose, shortlist, vote), unlike `pending` and `reveal`. */
 export function isTimed(phase: Phase): phase is TimedPhase {
   return phase === 'propose' || phase === 'shortlist' || phase === 'vote';
 }
@@ -46,4 +48,18 @@ export const REMINDER_BEFORE_MS = 24 * 60 * 60 * 1000;
 /** The phases that get a reminder before they close. */
 export function hasReminder(phase: Phase): phase is 'propose' | 'vote' {
   return phase === 'propose' || phase === 'vote';
+}
+
+/** The campaign's reminders: those of its file, or the two 24 h ones by default. */
+export function remindersOf(campaign: CampaignSpec): readonly ReminderSpec[] {
+  return campaign.reminders ?? DEFAULT_REMINDERS;
+}
+
+/** An ISO 8601 duration in milliseconds (P1D, PT2H30M, P1W), or null if it is not one or not positive. */
+export function parseDurationMs(iso: string): number | null {
+  if (typeof iso !== 'string' || iso.length > 40) return null;
+  const d = Duration.fromISO(iso.trim());
+  if (!d.isValid) return null;
+  const ms = d.as('milliseconds');
+  return Number.isFinite(ms) && ms > 0 ? ms : null;
 }

@@ -72,6 +72,9 @@ export function checkProposalText(input: string, bounds: { minLength: number; ma
   return { ok: true, text, normalized: normalizeForDuplicate(text) };
 }
 
+/** The longest reason a curator or manager may give (a rejection, a ban), in user-perceived characters. */
+export const REASON_MAX = 280;
+
 /** Cleans and cuts short text we keep but do not refuse (display names, reasons). */
 export function cleanBounded(input: string, max: number): string {
   const text = cleanText(input);

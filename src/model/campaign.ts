@@ -38,6 +38,9 @@ export interface ProposalRules {
   readonly maxTotal?: number;
 }
 
+/** The proposal rules of a campaign file that leaves keys of `proposals` out. */
+export const DEFAULT_PROPOSAL_RULES = { minLength: 3, maxLength: 280, perFan: 3 } as const satisfies ProposalRules;
+
 export type ShortlistRule =
   | { readonly by: 'curators'; readonly size: number }
   | { readonly by: 'likes'; readonly size: number }
@@ -48,6 +51,12 @@ export type VoteRule =
   | { readonly method: 'single'; readonly allowChange: boolean; readonly liveCounts?: boolean }
   | { readonly method: 'approval'; readonly maxChoices: number; readonly allowChange: boolean; readonly liveCounts?: boolean }
   | { readonly method: 'ranked'; readonly maxRanks?: number; readonly allowChange: boolean; readonly liveCounts?: boolean };
+
+/**
+ * The vote of a campaign file without `vote`; `allowChange` and `liveCounts` are also the
+ * defaults of every other method.
+ */
+export const DEFAULT_VOTE_RULE = { method: 'single', allowChange: true, liveCounts: false } as const satisfies VoteRule;
 
 export type TieBreak = 'earliest' | 'curators' | 'seeded';
 
@@ -61,6 +70,14 @@ export interface RevealRule {
    * mention, a Telegram `tg://user` link), which notifies them; otherwise only their name.
    */
   readonly mentionAuthors?: boolean;
+}
+
+/** The reveal of a campaign file that leaves keys of `reveal` out. */
+export const DEFAULT_REVEAL_RULE = { winners: 1, tieBreak: 'earliest', mentionAuthors: false } as const satisfies RevealRule;
+
+/** The tie-break seed of a category whose `reveal` names none: `campaignId/categoryId`. */
+export function defaultSeed(campaignId: string, categoryId: string): string {
+  return `${campaignId}/${categoryId}`;
 }
 
 export interface CategorySpec {
@@ -77,6 +94,23 @@ export interface CategorySpec {
   readonly shortlist: ShortlistRule;
   readonly vote: VoteRule;
   readonly reveal: RevealRule;
+}
+
+// Built once per list of categories: every command, job and rendered event looks a category
+// up by id, and a scan of the list made a whole campaign cost the square of its categories.
+const categoryIndexes = new WeakMap<readonly CategorySpec[], ReadonlyMap<string, CategorySpec>>();
+
+/**
+ * The category `id` of the campaign, or undefined when it declares none. Constant time: the
+ * index is built on the first look-up of a campaign's category list and kept with the list.
+ */
+export function categoryById(campaign: Pick<CampaignSpec, 'categories'>, id: string): CategorySpec | undefined {
+  let index = categoryIndexes.get(campaign.categories);
+  if (index === undefined) {
+    index = new Map(campaign.categories.map((c) => [c.id, c]));
+    categoryIndexes.set(campaign.categories, index);
+  }
+  return index.get(id);
 }
 
 export interface DiscordChannelRef { readonly guild: string; readonly channel: string }
@@ -184,6 +218,18 @@ export interface EligibilityRules {
   /** What happens when the platform cannot tell an age a rule needs (Telegram, the local chat). */
   readonly unknown: 'allow' | 'refuse';
 }
+
+/**
+ * Eligibility keys a campaign file leaves out: no role or user list, and a fan whose age the
+ * platform cannot tell may take part (so that a rule written for Discord does not lock
+ * Telegram fans out).
+ */
+export const DEFAULT_ELIGIBILITY = {
+  requireRoles: { discord: [], telegram: [] },
+  excludeRoles: { discord: [], telegram: [] },
+  excludeUsers: { discord: [], telegram: [] },
+  unknown: 'allow',
+} as const satisfies Omit<EligibilityRules, 'minAccountAgeMs' | 'minMemberAgeMs'>;
 
 /** A per-fan sliding-window limit: at most `max` actions in any `perMs` window. */
 export interface RateLimit {

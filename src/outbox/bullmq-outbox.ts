@@ -6,8 +6,9 @@ import type { CampaignEvent } from '../model/events';
 import type { Platform } from '../model/campaign';
 import { RateLimitedError, type Deliver, type DeliveryTarget, type Outbox } from '../ports/outbox';
 import { workerCopy, bullmqPrefix, hashTagged } from '../scheduler/bullmq-scheduler';
-import { CampaignKeys, DEFAULT_PREFIX, EVENT_FIELDS } from '../stores/redis/keys';
+import { CampaignKeys, DEFAULT_PREFIX } from '../stores/redis/keys';
 import type { DeliveryFailure } from './memory-outbox';
+import { appendEvents, countBusyLanes, OUTBOX_SCRIPTS, reserveSend, takeNext, type LaneEntry } from './outbox-scripts';
 
 export type { DeliveryFailure } from './memory-outbox';
 
@@ -91,103 +92,6 @@ interface Registration {
   readonly worker: Worker<DeliveryJob>;
 }
 
-/** The Lua scripts, registered with defineCommand under versioned names. */
-interface OutboxCommands {
-  cocreateOutboxAppend1(eventIds: string, events: string, ...idsAndJson: string[]): Promise<number>;
-  cocreateOutboxNext1(stream: string, group: string, consumer: string, claimIdleMs: number): Promise<[string, string, number] | null>;
-  cocreateOutboxBusy1(stream: string, ...groups: string[]): Promise<number>;
-  cocreateOutboxPace2(channelKey: string, platformKey: string, ...args: (string | number)[]): Promise<number>;
-}
-
-const APPEND_LUA = `--[[
-  Appends events to a campaign's event stream, each id once (the store's scripts do the same).
-  KEYS[1] the set of event ids appended, KEYS[2] the event stream
-  ARGV    event id, event JSON, event id, event JSON, ...
-  Returns the number of events appended.
-]]
-local appended = 0
-for i = 1, #ARGV, 2 do
-  if redis.call('SADD', KEYS[1], ARGV[i]) == 1 then
-    redis.call('XADD', KEYS[2], '*', '${EVENT_FIELDS.id}', ARGV[i], '${EVENT_FIELDS.event}', ARGV[i + 1])
-    appended = appended + 1
-  end
-end
-return appended`;
-
-const NEXT_LUA = `--[[
-  Takes the next entry of a lane (a campaign's stream read by the consumer group of one target).
-  A lane has at most one entry in flight, so each target receives its events in order.
-  KEYS[1] the event stream
-  ARGV[1] the group, ARGV[2] this consumer, ARGV[3] idle ms after which an entry in flight is taken over
-  Returns false when an entry is in flight or nothing is new, else
-    { entry id, event JSON, 1 when taken over from a silent consumer else 0 }.
-]]
-local function eventOf(fields)
-  for i = 1, #fields, 2 do
-    if fields[i] == '${EVENT_FIELDS.event}' then return fields[i + 1] end
-  end
-  return ''
-end
-if redis.call('XPENDING', KEYS[1], ARGV[1])[1] > 0 then
-  local entry = redis.call('XAUTOCLAIM', KEYS[1], ARGV[1], ARGV[2], ARGV[3], '0-0', 'COUNT', 1)[2][1]
-  if not entry then return false end
-  return { entry[1], eventOf(entry[2]), 1 }
-end
-local read = redis.call('XREADGROUP', 'GROUP', ARGV[1], ARGV[2], 'COUNT', 1, 'STREAMS', KEYS[1], '>')
-if not read then return false end
-local entry = read[1][2][1]
-return { entry[1], eventOf(entry[2]), 0 }`;
-
-const BUSY_LUA = `--[[
-  Counts the lanes of a stream that have an entry in flight or not read yet.
-  KEYS[1] the event stream
-  ARGV    the groups (lanes) to look at
-  Returns that count.
-]]
-if redis.call('EXISTS', KEYS[1]) == 0 then return 0 end
-local info = redis.call('XINFO', 'STREAM', KEYS[1])
-local last
-for i = 1, #info, 2 do
-  if info[i] == 'last-generated-id' then last = info[i + 1] end
-end
-local wanted = {}
-for i = 1, #ARGV do wanted[ARGV[i]] = true end
-local busy = 0
-for _, group in ipairs(redis.call('XINFO', 'GROUPS', KEYS[1])) do
-  local f = {}
-  for i = 1, #group, 2 do f[group[i]] = group[i + 1] end
-  if wanted[f['name']] and (f['pending'] > 0 or f['last-delivered-id'] ~= last) then busy = busy + 1 end
-end
-return busy`;
-
-const PACE_LUA = `--[[
-  Paces sends with two sliding windows (a target's and the platform's): reserves one send when
-  neither is full, else tells how long to wait. Time is Redis's, shared by every process.
-  KEYS[1] sends to the target (zset member -> ms), KEYS[2] sends on the platform (zset)
-  ARGV[1] target limit, ARGV[2] target window ms, ARGV[3] platform limit, ARGV[4] platform window ms
-    (a limit of 0: no such window), ARGV[5] a member unique to this send
-  Returns 0 when the send is reserved (send now), else the ms to wait before asking again.
-]]
-local t = redis.call('TIME')
-local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
-local function waitFor(key, limit, window)
-  if limit <= 0 then return 0 end
-  redis.call('ZREMRANGEBYSCORE', key, '-inf', now - window)
-  local n = redis.call('ZCARD', key)
-  if n < limit then return 0 end
-  local oldest = redis.call('ZRANGE', key, n - limit, n - limit, 'WITHSCORES')
-  return tonumber(oldest[2]) + window - now
-end
-local wait = math.max(waitFor(KEYS[1], tonumber(ARGV[1]), tonumber(ARGV[2])), waitFor(KEYS[2], tonumber(ARGV[3]), tonumber(ARGV[4])))
-if wait > 0 then return wait end
-for i = 1, 2 do
-  if tonumber(ARGV[i * 2 - 1]) > 0 then
-    redis.call('ZADD', KEYS[i], now, ARGV[5])
-    redis.call('PEXPIRE', KEYS[i], ARGV[i * 2])
-  end
-end
-return 0`;
-
 const logError = (error: unknown, context: string): void => {
   console.error(context, error);
 };
@@ -207,7 +111,6 @@ const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve,
  */
 export class BullmqOutbox implements Outbox {
   private readonly connection: Redis | Cluster;
-  private readonly redis: OutboxCommands;
   private readonly prefix: string;
   private readonly bullPrefix: string;
   private readonly pacing: Readonly<Record<Platform, PlatformPacing | null>>;
@@ -247,12 +150,7 @@ export class BullmqOutbox implements Outbox {
     this.claimIdleMs = options.claimIdleMs ?? 30_000;
     this.keepDeliveredSec = options.keepDeliveredSec ?? 86_400;
     this.campaigns = new Set(options.campaignIds);
-    const define = (name: keyof OutboxCommands, numberOfKeys: number, lua: string) => this.connection.defineCommand(name, { numberOfKeys, lua });
-    define('cocreateOutboxAppend1', 2, APPEND_LUA);
-    define('cocreateOutboxNext1', 1, NEXT_LUA);
-    define('cocreateOutboxBusy1', 1, BUSY_LUA);
-    define('cocreateOutboxPace2', 2, PACE_LUA);
-    this.redis = this.connection as unknown as OutboxCommands;
+    OUTBOX_SCRIPTS.define(this.connection);
   }
 
   async enqueue(events: readonly CampaignEvent[]): Promise<void> {
@@ -261,7 +159,7 @@ export class BullmqOutbox implements Outbox {
     for (const e of events) byCampaign.set(e.campaignId, [...(byCampaign.get(e.campaignId) ?? []), e]);
     for (const [campaignId, list] of byCampaign) {
       const keys = new CampaignKeys(this.prefix, campaignId);
-      await this.redis.cocreateOutboxAppend1(keys.eventIds, keys.events, ...list.flatMap((e) => [e.id, JSON.stringify(e)]));
+      await appendEvents(this.connection, keys, list.map((e) => [e.id, JSON.stringify(e)] as const));
       if (!this.campaigns.has(campaignId)) {
         this.campaigns.add(campaignId);
         await this.openLanes([...this.platforms.keys()], [campaignId]);
@@ -420,8 +318,8 @@ export class BullmqOutbox implements Outbox {
     }
   }
 
-  private takeNext(lane: Lane): Promise<[string, string, number] | null> {
-    return this.redis.cocreateOutboxNext1(lane.stream, lane.group, this.consumer, this.claimIdleMs);
+  private takeNext(lane: Lane): Promise<LaneEntry | null> {
+    return takeNext(this.connection, lane.stream, lane.group, this.consumer, this.claimIdleMs);
   }
 
   // ---- delivery -----------------------------------------------------------------------
@@ -459,9 +357,9 @@ export class BullmqOutbox implements Outbox {
     const pacing = this.pacing[target.platform];
     if (!pacing) return 0;
     const margin = pacing.marginMs ?? 100;
-    const window = (w: RateWindow | undefined) => (w ? [w.limit, w.windowMs + margin] : [0, 0]);
     const base = `${this.bullPrefix}:${hashTagged(`outbox-${target.platform}`)}:pace`;
-    return this.redis.cocreateOutboxPace2(`${base}:channel:${target.channel}`, `${base}:all`, ...window(pacing.perChannel), ...window(pacing.global), randomUUID());
+    const window = (key: string, w: RateWindow | undefined) => ({ key, limit: w?.limit ?? 0, windowMs: w ? w.windowMs + margin : 0 });
+    return reserveSend(this.connection, window(`${base}:channel:${target.channel}`, pacing.perChannel), window(`${base}:all`, pacing.global), randomUUID());
   }
 
   private async busy(): Promise<boolean> {
@@ -469,7 +367,7 @@ export class BullmqOutbox implements Outbox {
     for (const lane of this.lanes.values()) if (lane.pumping) return true;
     const groups = new Map<string, string[]>();
     for (const lane of this.lanes.values()) groups.set(lane.stream, [...(groups.get(lane.stream) ?? []), lane.group]);
-    for (const [stream, names] of groups) if ((await this.redis.cocreateOutboxBusy1(stream, ...names)) > 0) return true;
+    for (const [stream, names] of groups) if ((await countBusyLanes(this.connection, stream, names)) > 0) return true;
     for (const { queue } of this.platforms.values()) {
       const counts = await queue.getJobCounts('waiting', 'active', 'delayed', 'prioritized', 'waiting-children');
       if (Object.values(counts).some((n) => n > 0)) return true;

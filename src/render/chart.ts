@@ -15,7 +15,7 @@ import { readdirSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { createCanvas, GlobalFonts, type SKRSContext2D } from '@napi-rs/canvas';
 import type { CampaignEvent, Standing } from '../model/events';
-import { DEFAULT_COLORS, type CampaignSpec, type ChartColors, type Locale } from '../model/campaign';
+import { categoryById, DEFAULT_COLORS, type CampaignSpec, type ChartColors, type Locale } from '../model/campaign';
 import { cleanText } from '../engine/text';
 import { formatCount, t } from '../i18n/messages';
 
@@ -160,7 +160,7 @@ export function renderResultsChart(input: ChartInput): Chart {
  */
 export function chartForEvent(event: CampaignEvent, campaign: CampaignSpec, locale: Locale): { chart: Chart; name: string } | null {
   if (event.kind !== 'results' || !event.standings) return null;
-  const category = campaign.categories.find((c) => c.id === event.categoryId);
+  const category = categoryById(campaign, event.categoryId);
   const chart = renderResultsChart({
     campaignTitle: campaign.title, categoryTitle: category?.title ?? event.categoryId, locale,
     ballots: event.ballots, standings: event.standings, ...(campaign.colors ? { colors: campaign.colors } : {}),

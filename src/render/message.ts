@@ -8,7 +8,7 @@
 import { COUNTED_REFUSALS, type Refusal } from '../model/refusals';
 import type { Command, CommandResult, PhaseChange, Success } from '../engine/commands';
 import type { CampaignEvent, ListedProposal } from '../model/events';
-import type { CampaignSpec, CategorySpec, Locale, Phase } from '../model/campaign';
+import { categoryById, type CampaignSpec, type CategorySpec, type Locale, type Phase } from '../model/campaign';
 import type { CategoryResults, Proposal, Winner } from '../model/records';
 import { cleanText } from '../engine/text';
 import { formatCount, formatDate, formatScalar, messageTokens, t, type CountNoun, type MessageKey, type ParamArgs } from '../i18n/messages';
@@ -90,7 +90,7 @@ function categoryTitle(campaign: CampaignSpec, categoryId: string): Value {
 }
 
 function findCategory(campaign: CampaignSpec, categoryId: string): CategorySpec | undefined {
-  return campaign.categories.find((c) => c.id === categoryId);
+  return categoryById(campaign, categoryId);
 }
 
 function phaseName(locale: Locale, phase: Phase): string {
