@@ -3,9 +3,10 @@
  * machine and the command: the memory-store section, then the Redis section (bench/redis.ts,
  * on private redis-servers it starts and stops), then the surge rehearsal (bench/rehearsal.ts,
  * on REDIS_URL or 127.0.0.1:6379). Options: --ballots N (default 1000000), --fans N (default
- * 100000) and --rate R (default 1667 fans/s) for the rehearsal, --only memory|redis|rehearsal|simulate,
- * --categories N (the largest simulated file, default MAX_CATEGORIES) and --simulate-fans N (default 100)
- * for the simulate section, --no-write.
+ * 100000) and --rate R (default 1667 fans/s) for the rehearsal, --acks N (default 60000 ballots per ack
+ * mode) for the durability section (bench/durability.ts), --categories N (the largest simulated file,
+ * default MAX_CATEGORIES) and --simulate-fans N (default 100) for the simulate section (bench/simulate.ts),
+ * --only memory|redis|durability|rehearsal|simulate, --no-write.
  */
 import { cpus, totalmem, type as osType, release } from 'node:os';
 import { readFile, writeFile } from 'node:fs/promises';
@@ -16,6 +17,7 @@ import { embeddedRuntime } from '../src/cli/runtime';
 import { benchRedis, redisSection } from './redis';
 import { benchRehearsal, rehearsalSection } from './rehearsal';
 import { benchSimulate, simulateSection } from './simulate';
+import { benchDurability, durabilitySection } from './durability';
 import type { Actor, CampaignSpec, CategorySpec, VoteRule } from '../src/model/campaign';
 
 const HOUR = 3_600_000;
@@ -95,13 +97,14 @@ function machine(): string {
 }
 
 async function main(): Promise<void> {
-  const { values } = parseArgs({ options: { ballots: { type: 'string' }, 'no-write': { type: 'boolean' }, only: { type: 'string' }, fans: { type: 'string' }, rate: { type: 'string' }, categories: { type: 'string' }, 'simulate-fans': { type: 'string' } } });
+  const { values } = parseArgs({ options: { ballots: { type: 'string' }, 'no-write': { type: 'boolean' }, only: { type: 'string' }, fans: { type: 'string' }, rate: { type: 'string' }, acks: { type: 'string' }, categories: { type: 'string' }, 'simulate-fans': { type: 'string' } } });
+  const acks = Number(values.acks ?? 60_000);
   const ballots = Number(values.ballots ?? 1_000_000);
   const fans = Number(values.fans ?? 100_000);
   const rate = Number(values.rate ?? 1667);
   const only = values.only;
-  if (only !== undefined && only !== 'memory' && only !== 'redis' && only !== 'rehearsal' && only !== 'simulate') throw new Error(`--only takes memory, redis, rehearsal or simulate, not ${only}`);
-  const extra = [only ? ` --only ${only}` : '', values.ballots ? ` --ballots ${ballots}` : '', values.fans ? ` --fans ${fans}` : '', values.rate ? ` --rate ${rate}` : '', values.categories ? ` --categories ${values.categories}` : '', values['simulate-fans'] ? ` --simulate-fans ${values['simulate-fans']}` : ''].join('');
+  if (only !== undefined && only !== 'memory' && only !== 'redis' && only !== 'durability' && only !== 'rehearsal' && only !== 'simulate') throw new Error(`--only takes memory, redis, durability, rehearsal or simulate, not ${only}`);
+  const extra = [only ? ` --only ${only}` : '', values.ballots ? ` --ballots ${ballots}` : '', values.acks ? ` --acks ${acks}` : '', values.fans ? ` --fans ${fans}` : '', values.rate ? ` --rate ${rate}` : '', values.categories ? ` --categories ${values.categories}` : '', values['simulate-fans'] ? ` --simulate-fans ${values['simulate-fans']}` : ''].join('');
   const command = `npm run bench${extra ? ` --${extra}` : ''}`;
   const date = new Date().toISOString().slice(0, 10);
   const write = !values['no-write'];
@@ -111,6 +114,7 @@ async function main(): Promise<void> {
     await publish('simulate', simulateSection(await benchSimulate({ fans: crowd, ...(values.categories ? { limit: Number(values.categories) } : {}) }), { machine: machine(), command, date }), write);
   }
   if (only === undefined || only === 'redis') await publish('redis', redisSection(await benchRedis({ ballots }), { machine: machine(), command, date }), write);
+  if (only === undefined || only === 'durability') await publish('durability', durabilitySection(await benchDurability({ ballots: acks }), { machine: machine(), command, date }), write);
   if (only === undefined || only === 'rehearsal') {
     await publish('rehearsal', rehearsalSection(await benchRehearsal({ fans, rate, warmRuns: 3 }), { machine: machine(), command, date }), write);
     // After an overloaded surge the clients may still be chewing on stale events: do not hang.
@@ -146,7 +150,7 @@ async function memorySection(ballots: number, command: string): Promise<string> 
 }
 
 /** Prints a section and, when `write`, puts it between its markers in BENCHMARKS.md (replacing the old one). */
-async function publish(name: 'memory' | 'redis' | 'rehearsal' | 'simulate', section: string, write: boolean): Promise<void> {
+async function publish(name: 'memory' | 'redis' | 'durability' | 'rehearsal' | 'simulate', section: string, write: boolean): Promise<void> {
   process.stdout.write(`${section}\n`);
   if (!write) return;
   let doc = '# Benchmarks\n\nFigures written by `npm run bench`. Each section names its machine and command.\n';

@@ -8,10 +8,11 @@ type ParseArgsOptionsConfig = NonNullable<ParseArgsConfig['options']>;
 import { SingleBar } from 'cli-progress';
 import { SystemClock } from '../clock/system-clock';
 import { formatProblem, loadCampaignFile, loadEnv } from '../config';
+import { durabilityOf, redisEndpointOf } from '../config/env';
 import type { CampaignSpec } from '../model/campaign';
 import type { Engine, ResultsDocument } from '../engine/engine';
 import { LocalChat } from '../../adapters/local/chat';
-import { embeddedRuntime, loadState, redisRuntime, saveState, statePath } from './runtime';
+import { embeddedRuntime, loadState, redisRuntime, saveState, statePath, type DurabilityReport } from './runtime';
 import type { Clock } from '../ports/clock';
 import { MemoryCampaignStore } from '../stores/memory/memory-store';
 import { SYSTEM_ACTOR } from '../model/campaign';
@@ -150,21 +151,25 @@ async function run(rest: readonly string[]): Promise<number> {
   const logger = createLogger({ level: config.logLevel, secrets: secretsOf(config) });
   const files = positionals.length > 0 ? positionals : config.campaigns;
   const clock = new SystemClock();
+  const onRedis = redisEndpointOf(config) !== undefined;
   const prepared = await prepareCampaigns(await loadSpecs(files), {
     now: clock.now(), fromNow: values['from-now'] === true, allowPast: values['allow-past'] === true,
-    dataDir: config.redisUrl ? null : config.dataDir, notice: (line) => process.stderr.write(`cocreate: ${line}\n`),
+    dataDir: onRedis ? null : config.dataDir, notice: (line) => process.stderr.write(`cocreate: ${line}\n`),
   });
   if (!prepared.ok) throw new CliError(prepared.message);
   const specs = prepared.specs;
   const metrics = new Metrics();
   const onError = (error: unknown, context: string) => logger.error({ err: error, context }, `${context}: ${error instanceof Error ? error.message : String(error)}`);
 
-  // Redis when REDIS_URL is set (durable, several processes); else the embedded memory store,
-  // saved to COCREATE_DATA_DIR when the chat ends.
-  const { redisUrl } = config;
-  const embedded = redisUrl ? null : embeddedRuntime({ campaigns: specs, clock, metrics, onError });
+  // Redis when REDIS_URL (or REDIS_SENTINELS) is set (durable, several processes); else the
+  // embedded memory store, saved to COCREATE_DATA_DIR when the chat ends.
+  const embedded = onRedis ? null : embeddedRuntime({ campaigns: specs, clock, metrics, onError });
   // The drain is done below, before the platforms stop: close() then only closes.
-  const runtime = redisUrl ? await connectRedis({ campaigns: specs, clock, url: redisUrl, env, metrics, onError, drainMs: 0 }) : embedded!;
+  // One warning line; with the local terminal chat (which shares the terminal, see `lifecycle`
+  // below) at debug, as every lifecycle line there: /status and /healthz?details still say it.
+  const localChat = !config.discord && !config.telegram;
+  const onWarning = (message: string, durability: DurabilityReport) => (localChat ? logger.debug : logger.warn).call(logger, { durability }, `durability: ${message}`);
+  const runtime = onRedis ? await connectRedis({ campaigns: specs, clock, env, metrics, onError, onWarning, drainMs: 0 }) : embedded!;
   if (embedded) {
     for (const spec of specs) await loadState(embedded.store, spec.id, statePath(spec.id, config.dataDir));
   }
@@ -198,7 +203,7 @@ async function run(rest: readonly string[]): Promise<number> {
   const ops = config.http ? await startOpsServer({
     ...config.http, metrics,
     checks: () => [
-      { name: redisUrl ? 'redis' : 'store', check: () => runtime.health() },
+      { name: onRedis ? 'redis' : 'store', check: () => runtime.health(), details: () => { const durability = runtime.durability(); return durability ? { durability } : null; } },
       ...platforms.map((p) => ({ name: p.name, check: () => Promise.resolve(p.health()) })),
     ],
   }).catch((error: unknown) => {
@@ -209,7 +214,7 @@ async function run(rest: readonly string[]): Promise<number> {
   // The local terminal chat shares the terminal: its lifecycle lines stay at debug there.
   onPlatforms = platforms.length > 0;
   const lifecycle = onPlatforms ? logger.info.bind(logger) : logger.debug.bind(logger);
-  lifecycle({ campaigns: specs.map((s) => s.id), store: redisUrl ? 'redis' : 'memory', platforms: platforms.map((p) => p.name) }, 'running');
+  lifecycle({ campaigns: specs.map((s) => s.id), store: onRedis ? 'redis' : 'memory', platforms: platforms.map((p) => p.name) }, 'running');
 
   let stopping: Promise<void> | undefined;
   // Graceful: stop taking commands (fans are told the bot restarts), let the outbox deliver
@@ -219,7 +224,7 @@ async function run(rest: readonly string[]): Promise<number> {
     lifecycle({ reason: why }, 'stopping: no new commands, draining the outbox');
     await gate.close();
     const drained = await Promise.race([runtime.engine.idle().then(() => runtime.outbox.idle()).then(() => true), sleep(config.drainMs).then(() => false)]);
-    lifecycle({ drained }, drained ? 'outbox drained' : `outbox not drained after ${config.drainMs} ms: the rest stays queued${redisUrl ? ' in Redis for the next start' : ' and is lost (embedded store)'}`);
+    lifecycle({ drained }, drained ? 'outbox drained' : `outbox not drained after ${config.drainMs} ms: the rest stays queued${onRedis ? ' in Redis for the next start' : ' and is lost (embedded store)'}`);
     await Promise.allSettled(platforms.map((p) => p.stop()));
     if (embedded) for (const spec of specs) await saveState(embedded.store, spec, statePath(spec.id, config.dataDir));
     await runtime.close();
@@ -238,19 +243,29 @@ function sleep(ms: number): Promise<void> {
   return new Promise((resolve) => setTimeout(resolve, ms).unref());
 }
 
-/** The Redis runtime from the environment; a clear one-line error when Redis cannot be reached. */
-async function connectRedis(options: { campaigns: readonly CampaignSpec[]; clock: Clock; url: string; env: RunEnv; scheduler?: 'memory'; metrics?: Metrics; onError?: (error: unknown, context: string) => void; drainMs?: number }) {
+/**
+ * The Redis runtime from the environment (REDIS_URL, REDIS_CLUSTER or REDIS_SENTINELS; COCREATE_ACK,
+ * COCREATE_DURABILITY); a clear one-line error when Redis cannot be reached or the ack mode cannot be honoured.
+ */
+async function connectRedis(options: { campaigns: readonly CampaignSpec[]; clock: Clock; env: RunEnv; url?: string; scheduler?: 'memory'; metrics?: Metrics; onError?: (error: unknown, context: string) => void; onWarning?: (message: string, durability: DurabilityReport) => void; drainMs?: number }) {
+  const { config } = options.env;
+  // `--redis URL` (simulate) names a server of its own.
+  const { redisSentinel: _sentinel, ...direct } = config;
+  const endpoint = redisEndpointOf(options.url === undefined ? config : { ...direct, redisUrl: options.url });
+  if (!endpoint) throw new CliError('Redis is not configured (REDIS_URL or REDIS_SENTINELS)');
+  const { ack, ackTimeoutMs, strict } = durabilityOf(config);
   try {
     return await redisRuntime({
-      campaigns: options.campaigns, clock: options.clock, url: options.url,
-      cluster: options.env.config.redisCluster, prefix: options.env.config.redisPrefix,
+      campaigns: options.campaigns, clock: options.clock, endpoint, ack, ackTimeoutMs, strict,
+      prefix: config.redisPrefix,
+      ...(options.onWarning ? { onWarning: options.onWarning } : {}),
       ...(options.scheduler ? { scheduler: options.scheduler } : {}),
       ...(options.metrics ? { metrics: options.metrics } : {}),
       ...(options.onError ? { onError: options.onError } : {}),
       ...(options.drainMs === undefined ? {} : { drainMs: options.drainMs }),
     });
   } catch (error) {
-    throw new CliError(`${(error as Error).message} (REDIS_URL; unset it to use the embedded memory store)`);
+    throw new CliError(`${(error as Error).message} (${config.redisSentinel ? 'REDIS_SENTINELS' : 'REDIS_URL'}; unset it to use the embedded memory store)`);
   }
 }
 
@@ -315,9 +330,9 @@ async function redisForSimulation(campaign: CampaignSpec, clock: Clock, url: str
 async function openSaved(id: string) {
   const env = environment();
   const clock = new SystemClock({ unref: true });
-  if (env.config.redisUrl) {
+  if (redisEndpointOf(env.config)) {
     const spec = await findCampaign(id, env.config.campaigns);
-    const runtime = await connectRedis({ campaigns: [spec], clock, url: env.config.redisUrl, env, scheduler: 'memory' });
+    const runtime = await connectRedis({ campaigns: [spec], clock, env, scheduler: 'memory' });
     if (!(await runtime.store.listCampaigns()).includes(id)) {
       await runtime.close();
       throw new CliError(`no state for campaign "${id}" in Redis under the prefix "${env.config.redisPrefix}"`);
@@ -434,10 +449,10 @@ async function fanCommand(rest: readonly string[]): Promise<number> {
 /** The campaigns with stored state: in Redis when REDIS_URL is set, else the embedded store's files. */
 async function storedCampaigns(): Promise<string[]> {
   const env = environment();
-  if (env.config.redisUrl) {
+  if (redisEndpointOf(env.config)) {
     const specs = await Promise.all(env.config.campaigns.map(async (file) => loadCampaignFile(file)));
     const clock = new SystemClock({ unref: true });
-    const runtime = await connectRedis({ campaigns: specs.flatMap((l) => (l.ok ? [l.spec] : [])), clock, url: env.config.redisUrl, env, scheduler: 'memory' });
+    const runtime = await connectRedis({ campaigns: specs.flatMap((l) => (l.ok ? [l.spec] : [])), clock, env, scheduler: 'memory' });
     try {
       return await runtime.store.listCampaigns();
     } finally {

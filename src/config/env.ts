@@ -6,6 +6,7 @@
 import { config as dotenvConfig } from 'dotenv';
 import { z } from 'zod';
 import { fromZodIssues } from './issues';
+import { ACK_MODES, type AckMode } from '../model/durability';
 
 /** The campaign `cocreate run` plays when COCREATE_CAMPAIGNS is not set. */
 export const DEFAULT_CAMPAIGNS = 'campaigns/crunch-super-social-movie.yaml';
@@ -29,6 +30,16 @@ function url(protocols: readonly string[], example: string) {
     }
   });
 }
+
+/** `host:port,host:port` (REDIS_SENTINELS). */
+function sentinelList(value: string): { host: string; port: number }[] {
+  return value.split(',').map((entry) => entry.trim()).filter((entry) => entry !== '').map((entry) => {
+    const colon = entry.lastIndexOf(':');
+    return { host: entry.slice(0, colon).replace(/^\[(.*)\]$/, '$1'), port: Number(entry.slice(colon + 1)) };
+  });
+}
+
+const SENTINEL_ENTRY = /^(\[[0-9A-Fa-f:.]+\]|[A-Za-z0-9.-]+):(\d{1,5})$/;
 
 function campaignList(value: string): string[] {
   return value.split(',').map((file) => file.trim()).filter((file) => file !== '');
@@ -54,6 +65,16 @@ const envSchema = z
     COCREATE_HTTP_PORT: optional(z.coerce.number().int('expected a whole number').min(0).max(65535)),
     COCREATE_HTTP_HOST: z.preprocess(unsetIfBlank, z.string().regex(/^[A-Za-z0-9.:[\]-]{1,255}$/, 'expected a host name or an IP address, such as 0.0.0.0 or 127.0.0.1').default('0.0.0.0')),
     COCREATE_DRAIN_SECONDS: z.preprocess(unsetIfBlank, z.coerce.number().min(0).max(3600).default(10)),
+    REDIS_SENTINELS: optional(z.string().refine(
+      (value) => value.split(',').map((e) => e.trim()).filter((e) => e !== '').every((e) => SENTINEL_ENTRY.test(e) && Number(e.slice(e.lastIndexOf(':') + 1)) <= 65535)
+        && value.split(',').some((e) => e.trim() !== ''),
+      'expected Sentinels as host:port separated by commas, such as 10.0.0.1:26379,10.0.0.2:26379,10.0.0.3:26379',
+    )),
+    REDIS_SENTINEL_NAME: optional(z.string().regex(/^[A-Za-z0-9._-]{1,64}$/, 'expected the name of the master the Sentinels monitor (letters, digits and . _ -), such as mymaster')),
+    REDIS_SENTINEL_PASSWORD: optional(z.string()),
+    COCREATE_ACK: optional(z.enum(ACK_MODES, { message: 'expected redis, aof or replica' })),
+    COCREATE_ACK_TIMEOUT_MS: optional(z.coerce.number().int('expected a whole number of ms').min(10).max(1500)),
+    COCREATE_DURABILITY: optional(z.enum(['warn', 'strict'], { message: 'expected warn or strict' })),
   })
   .superRefine((env, ctx) => {
     const orphan = (name: string, token: string) =>
@@ -72,7 +93,24 @@ const envSchema = z
     if (env.TELEGRAM_WEBHOOK_URL === undefined && env.TELEGRAM_WEBHOOK_SECRET !== undefined) {
       ctx.addIssue({ code: 'custom', path: ['TELEGRAM_WEBHOOK_SECRET'], message: 'is set but TELEGRAM_WEBHOOK_URL is not: set TELEGRAM_WEBHOOK_URL for webhook mode, or unset TELEGRAM_WEBHOOK_SECRET for long polling' });
     }
-    if (env.REDIS_URL === undefined && (env.REDIS_CLUSTER === 'true' || env.REDIS_CLUSTER === '1')) orphan('REDIS_CLUSTER', 'REDIS_URL');
+    const cluster = env.REDIS_CLUSTER === 'true' || env.REDIS_CLUSTER === '1';
+    if (env.REDIS_URL === undefined && cluster) orphan('REDIS_CLUSTER', 'REDIS_URL');
+    if (env.REDIS_SENTINELS === undefined) {
+      if (env.REDIS_SENTINEL_NAME !== undefined) orphan('REDIS_SENTINEL_NAME', 'REDIS_SENTINELS');
+      if (env.REDIS_SENTINEL_PASSWORD !== undefined) orphan('REDIS_SENTINEL_PASSWORD', 'REDIS_SENTINELS');
+    } else {
+      if (env.REDIS_SENTINEL_NAME === undefined) {
+        ctx.addIssue({ code: 'custom', path: ['REDIS_SENTINEL_NAME'], message: 'is required with REDIS_SENTINELS: the name of the master the Sentinels monitor (sentinel monitor NAME …)' });
+      }
+      if (cluster) ctx.addIssue({ code: 'custom', path: ['REDIS_SENTINELS'], message: 'cannot be used with REDIS_CLUSTER: a Redis Cluster fails over by itself; unset one of them' });
+    }
+    const redis = env.REDIS_URL !== undefined || env.REDIS_SENTINELS !== undefined;
+    if (!redis && env.COCREATE_ACK !== undefined && env.COCREATE_ACK !== 'redis') {
+      ctx.addIssue({ code: 'custom', path: ['COCREATE_ACK'], message: `is ${env.COCREATE_ACK} but neither REDIS_URL nor REDIS_SENTINELS is set: the ack modes are Redis's; the embedded store keeps everything in memory until the chat ends` });
+    }
+    if (!redis && env.COCREATE_DURABILITY === 'strict') {
+      ctx.addIssue({ code: 'custom', path: ['COCREATE_DURABILITY'], message: 'is strict but neither REDIS_URL nor REDIS_SENTINELS is set: the embedded store keeps everything in memory until the chat ends, so a crash loses it' });
+    }
     if (campaignList(env.COCREATE_CAMPAIGNS).length === 0) {
       ctx.addIssue({ code: 'custom', path: ['COCREATE_CAMPAIGNS'], message: 'expected one or more campaign files separated by commas' });
     }
@@ -82,6 +120,17 @@ const envSchema = z
     campaigns: campaignList(env.COCREATE_CAMPAIGNS),
     ...(env.REDIS_URL === undefined ? {} : { redisUrl: env.REDIS_URL }),
     redisCluster: env.REDIS_CLUSTER === 'true' || env.REDIS_CLUSTER === '1',
+    ...(env.REDIS_SENTINELS === undefined
+      ? {}
+      : {
+          redisSentinel: {
+            sentinels: sentinelList(env.REDIS_SENTINELS), name: env.REDIS_SENTINEL_NAME ?? '',
+            ...(env.REDIS_SENTINEL_PASSWORD === undefined ? {} : { password: env.REDIS_SENTINEL_PASSWORD }),
+          },
+        }),
+    ...(env.COCREATE_ACK === undefined ? {} : { ack: env.COCREATE_ACK }),
+    ...(env.COCREATE_ACK_TIMEOUT_MS === undefined ? {} : { ackTimeoutMs: env.COCREATE_ACK_TIMEOUT_MS }),
+    ...(env.COCREATE_DURABILITY === undefined ? {} : { durability: env.COCREATE_DURABILITY }),
     redisPrefix: env.COCREATE_REDIS_PREFIX,
     ...(env.DISCORD_TOKEN === undefined
       ? {}
@@ -111,15 +160,45 @@ const envSchema = z
 
 /**
  * What `cocreate run` needs from the environment: `discord` / `telegram` are present exactly
- * when their token is set, `redisUrl` when Redis is to be used, `locale` when it overrides
+ * when their token is set, `redisUrl` when REDIS_URL is set, `redisSentinel` when REDIS_SENTINELS is
+ * (see redisEndpointOf), `ack`/`ackTimeoutMs`/`durability` when set (see durabilityOf), `locale` when it overrides
  * the campaign's.
  */
 export type RunConfig = z.output<typeof envSchema>;
 
+/** The default of COCREATE_ACK_TIMEOUT_MS: how long a write waits for its replica (or fsync) before the fan is told to try again. */
+export const DEFAULT_ACK_TIMEOUT_MS = 500;
+
+/**
+ * Where Redis is, from REDIS_URL, REDIS_CLUSTER and REDIS_SENTINELS (the shape
+ * src/stores/redis/connection.ts `connectEndpoint` takes); undefined when Redis is not used.
+ * With Sentinel, REDIS_URL (optional) gives the master's credentials, database and TLS only.
+ */
+export function redisEndpointOf(config: RunConfig) {
+  if (config.redisSentinel) {
+    const { sentinels, name, password } = config.redisSentinel;
+    return {
+      kind: 'sentinel' as const, sentinels, name,
+      ...(config.redisUrl === undefined ? {} : { url: config.redisUrl }),
+      ...(password === undefined ? {} : { sentinelPassword: password }),
+    };
+  }
+  if (config.redisUrl === undefined) return undefined;
+  return config.redisCluster ? { kind: 'cluster' as const, seeds: [config.redisUrl] } : { kind: 'standalone' as const, url: config.redisUrl };
+}
+
+/** How the Redis store confirms writes: COCREATE_ACK, COCREATE_ACK_TIMEOUT_MS and COCREATE_DURABILITY with their defaults. */
+export function durabilityOf(config: RunConfig): { ack: AckMode; ackTimeoutMs: number; strict: boolean } {
+  return { ack: config.ack ?? 'redis', ackTimeoutMs: config.ackTimeoutMs ?? DEFAULT_ACK_TIMEOUT_MS, strict: config.durability === 'strict' };
+}
+
 export type EnvResult = { readonly ok: true; readonly config: RunConfig } | { readonly ok: false; readonly problems: readonly string[] };
 
 /** Variables whose value may be shown in a problem (the others may be secrets). */
-const SHOWABLE = new Set(['COCREATE_LOCALE', 'LOG_LEVEL', 'COCREATE_HTTP_PORT', 'COCREATE_HTTP_HOST', 'COCREATE_DRAIN_SECONDS']);
+const SHOWABLE = new Set([
+  'COCREATE_LOCALE', 'LOG_LEVEL', 'COCREATE_HTTP_PORT', 'COCREATE_HTTP_HOST', 'COCREATE_DRAIN_SECONDS',
+  'REDIS_SENTINELS', 'REDIS_SENTINEL_NAME', 'COCREATE_ACK', 'COCREATE_ACK_TIMEOUT_MS', 'COCREATE_DURABILITY',
+]);
 
 /**
  * Reads the run configuration from `env`. With `process.env` (the default) it first loads

@@ -5,6 +5,7 @@
  */
 import type { Phase, Role } from '../model/campaign';
 import type { Refusal } from '../model/refusals';
+import type { DurabilityStatus } from '../model/durability';
 import type { CategoryResults, CategoryState, Proposal } from '../model/records';
 import type { BanEntry, ErasureReport } from '../ports/campaign-store';
 
@@ -88,6 +89,8 @@ export type Success =
     readonly ok: true; readonly type: 'status'; readonly title: string; readonly roles: readonly Role[]; readonly categories: readonly CategoryStatus[];
     /** Managers only: the campaign's eligibility and anti-spam refusals by code. */
     readonly refusals?: Readonly<Record<string, number>>;
+    /** Managers only, when the store tells it: what an acknowledgement means and whether acknowledged data can be lost. */
+    readonly durability?: DurabilityStatus;
   }
   | { readonly ok: true; readonly type: 'proposals' | 'shortlist.list'; readonly proposals: readonly Proposal[] }
   | { readonly ok: true; readonly type: 'results'; readonly results: readonly CategoryResults[] }

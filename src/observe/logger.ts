@@ -32,8 +32,9 @@ export interface LoggerOptions {
 }
 
 /** The secrets of a run configuration: the bot tokens and Redis URL passwords. */
-export function secretsOf(config: { redisUrl?: string; discord?: { token: string }; telegram?: { token: string; webhook?: { secret: string } } }): string[] {
+export function secretsOf(config: { redisUrl?: string; redisSentinel?: { password?: string }; discord?: { token: string }; telegram?: { token: string; webhook?: { secret: string } } }): string[] {
   const secrets: string[] = [];
+  if (config.redisSentinel?.password) secrets.push(config.redisSentinel.password);
   if (config.discord) secrets.push(config.discord.token);
   if (config.telegram) secrets.push(config.telegram.token, ...(config.telegram.webhook ? [config.telegram.webhook.secret] : []));
   if (config.redisUrl && URL.canParse(config.redisUrl)) {

@@ -10,6 +10,7 @@ import type { Command, CommandResult, PhaseChange, Success } from '../engine/com
 import type { CampaignEvent, ListedProposal } from '../model/events';
 import { categoryById, type CampaignSpec, type CategorySpec, type Locale, type Phase } from '../model/campaign';
 import type { CategoryResults, Proposal, Winner } from '../model/records';
+import type { DurabilityStatus } from '../model/durability';
 import { cleanText } from '../engine/text';
 import { formatCount, formatDate, formatScalar, messageTokens, t, type CountNoun, type MessageKey, type ParamArgs } from '../i18n/messages';
 
@@ -415,7 +416,15 @@ function statusLines(status: StatusResult, locale: Locale): Line[] {
         ballots: c.ballots,
       }))),
     ...(status.refusals ? [refusalsLine(locale, status.refusals)] : []),
+    ...(status.durability ? [durabilityLine(locale, status.durability)] : []),
   ];
+}
+
+/** Managers' line on what an acknowledgement means, with the risk when acknowledged data can be lost. */
+function durabilityLine(locale: Locale, durability: DurabilityStatus): Part[] {
+  const ack = t(locale, `name.ack.${durability.ack}`);
+  if (durability.risk === null) return fill(locale, 'status.durability', { ack });
+  return fill(locale, 'status.durability.warning', { ack, risk: t(locale, `name.risk.${durability.risk}`) });
 }
 
 /** Managers' line of eligibility and anti-spam refusals, by kind. */

@@ -1,7 +1,7 @@
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { DEFAULT_CAMPAIGNS, loadDotenv, loadEnv } from '../../src/config/env';
+import { DEFAULT_CAMPAIGNS, durabilityOf, loadDotenv, loadEnv, redisEndpointOf } from '../../src/config/env';
 
 describe('run environment', () => {
   it('runs the Crunch campaign locally, in memory, when nothing is set', () => {
@@ -137,5 +137,52 @@ describe('run environment', () => {
     const path = join(dir, '.env');
     writeFileSync(path, 'REDIS_URL=redis://127.0.0.1:6379\n');
     expect(loadEnv({}, { dotenv: path })).toEqual({ ok: true, config: { campaigns: [DEFAULT_CAMPAIGNS], redisUrl: 'redis://127.0.0.1:6379', logLevel: 'info', dataDir: '.cocreate', redisCluster: false, redisPrefix: 'cocreate:', drainMs: 10_000 } });
+  });
+});
+
+describe('durability and Sentinel in the run environment', () => {
+  const config = (env: NodeJS.ProcessEnv) => {
+    const result = loadEnv(env);
+    if (!result.ok) throw new Error(result.problems.join('\n'));
+    return result.config;
+  };
+  const problems = (env: NodeJS.ProcessEnv) => {
+    const result = loadEnv(env);
+    return result.ok ? [] : result.problems;
+  };
+
+  it('acknowledges as Redis answers by default, and takes COCREATE_ACK, its timeout and strict mode', () => {
+    expect(durabilityOf(config({ REDIS_URL: 'redis://127.0.0.1:6379' }))).toEqual({ ack: 'redis', ackTimeoutMs: 500, strict: false });
+    expect(durabilityOf(config({ REDIS_URL: 'redis://127.0.0.1:6379', COCREATE_ACK: 'replica', COCREATE_ACK_TIMEOUT_MS: '250', COCREATE_DURABILITY: 'strict' })))
+      .toEqual({ ack: 'replica', ackTimeoutMs: 250, strict: true });
+    expect(problems({ REDIS_URL: 'redis://x:1', COCREATE_ACK: 'disk' })).toEqual(['COCREATE_ACK: expected one of redis, aof, replica, found "disk"']);
+    expect(problems({ REDIS_URL: 'redis://x:1', COCREATE_ACK_TIMEOUT_MS: '5000' })[0]).toMatch(/^COCREATE_ACK_TIMEOUT_MS: /);
+  });
+
+  it('refuses an ack mode or strict durability without Redis: the embedded store keeps everything in memory', () => {
+    expect(problems({ COCREATE_ACK: 'aof' })).toEqual([expect.stringMatching(/^COCREATE_ACK: is aof but neither REDIS_URL nor REDIS_SENTINELS is set/)]);
+    expect(problems({ COCREATE_DURABILITY: 'strict' })).toEqual([expect.stringMatching(/^COCREATE_DURABILITY: is strict but neither REDIS_URL nor REDIS_SENTINELS is set/)]);
+    expect(problems({ COCREATE_ACK: 'redis' })).toEqual([]);
+  });
+
+  it('finds the master through Sentinel with REDIS_SENTINELS and REDIS_SENTINEL_NAME, REDIS_URL giving only its credentials', () => {
+    const c = config({ REDIS_SENTINELS: '10.0.0.1:26379, 10.0.0.2:26380,[::1]:26381', REDIS_SENTINEL_NAME: 'mymaster', REDIS_SENTINEL_PASSWORD: 's3cret', REDIS_URL: 'redis://:pw@ignored:1/2' });
+    expect(redisEndpointOf(c)).toEqual({
+      kind: 'sentinel', name: 'mymaster', url: 'redis://:pw@ignored:1/2', sentinelPassword: 's3cret',
+      sentinels: [{ host: '10.0.0.1', port: 26379 }, { host: '10.0.0.2', port: 26380 }, { host: '::1', port: 26381 }],
+    });
+    expect(redisEndpointOf(config({ REDIS_SENTINELS: 'a:1', REDIS_SENTINEL_NAME: 'm' }))).toEqual({ kind: 'sentinel', name: 'm', sentinels: [{ host: 'a', port: 1 }] });
+    expect(redisEndpointOf(config({ REDIS_URL: 'redis://a:1', REDIS_CLUSTER: 'true' }))).toEqual({ kind: 'cluster', seeds: ['redis://a:1'] });
+    expect(redisEndpointOf(config({ REDIS_URL: 'redis://a:1' }))).toEqual({ kind: 'standalone', url: 'redis://a:1' });
+    expect(redisEndpointOf(config({}))).toBeUndefined();
+    expect(durabilityOf(config({ REDIS_SENTINELS: 'a:1', REDIS_SENTINEL_NAME: 'm', COCREATE_ACK: 'replica' })).ack).toBe('replica');
+  });
+
+  it('says what is wrong with a Sentinel setting, never showing the Sentinel password', () => {
+    expect(problems({ REDIS_SENTINELS: 'a:1' })).toEqual([expect.stringMatching(/^REDIS_SENTINEL_NAME: is required with REDIS_SENTINELS/)]);
+    expect(problems({ REDIS_SENTINELS: 'a', REDIS_SENTINEL_NAME: 'm' })[0]).toMatch(/^REDIS_SENTINELS: expected Sentinels as host:port separated by commas/);
+    expect(problems({ REDIS_SENTINEL_NAME: 'm' })).toEqual([expect.stringMatching(/^REDIS_SENTINEL_NAME: is set but REDIS_SENTINELS is not/)]);
+    expect(problems({ REDIS_SENTINELS: 'a:1', REDIS_SENTINEL_NAME: 'm', REDIS_URL: 'redis://a:1', REDIS_CLUSTER: 'true' })).toEqual([expect.stringMatching(/^REDIS_SENTINELS: cannot be used with REDIS_CLUSTER/)]);
+    expect(problems({ REDIS_SENTINEL_PASSWORD: 'hunter2' }).join('\n')).not.toContain('hunter2');
   });
 });

@@ -8,7 +8,7 @@
  * careless test left running, and a watchdog does if Jest itself dies.
  */
 import { execFile, spawn, type ChildProcess } from 'node:child_process';
-import { appendFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { appendFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createConnection, createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -38,13 +38,21 @@ export interface RedisServer {
   stop(): Promise<void>;
   /** SIGKILL, as in a crash; waits for the exit and keeps the directory for `restart()`. */
   kill(): Promise<void>;
-  /** Starts it again on the same port (stopping it first if it runs) and waits until it answers PING. */
-  restart(): Promise<void>;
+  /**
+   * Starts it again on the same port (stopping it first if it runs) and waits until it answers
+   * PING. `options.args` replace the server's extra arguments from then on (e.g. `--replicaof`).
+   */
+  restart(options?: { readonly args?: readonly string[] }): Promise<void>;
 }
 
 export interface RedisServerOptions {
   /** More `redis-server` arguments, e.g. `['--maxmemory', '10mb']`. */
   readonly args?: readonly string[];
+  /**
+   * A configuration file's text, written in the server's directory and given first on the
+   * command line (Sentinel needs one it can rewrite: `configText` with `args: ['--sentinel']`).
+   */
+  readonly configText?: string;
   /** How long to wait for PING to answer. Default 10 s. */
   readonly timeoutMs?: number;
 }
@@ -69,7 +77,7 @@ export interface RedisTestCluster {
  * `redis-server` is not on the PATH or does not answer in time.
  */
 export async function startRedisServer(options: RedisServerOptions = {}): Promise<RedisServer> {
-  return startServer(() => [...(options.args ?? [])], options.timeoutMs ?? 10_000, false);
+  return startServer(() => [...(options.args ?? [])], options.timeoutMs ?? 10_000, false, options.configText);
 }
 
 /**
@@ -178,8 +186,10 @@ setInterval(() => {
 
 // ---------------------------------------------------------------------------------------------
 
-async function startServer(extraArgs: (port: number, dir: string) => string[], timeoutMs: number, clusterBus: boolean): Promise<RedisServer> {
+async function startServer(extraArgs: (port: number, dir: string) => string[], timeoutMs: number, clusterBus: boolean, configText?: string): Promise<RedisServer> {
   const dir = mkdtempSync(join(tmpdir(), 'cocreate-redis-'));
+  const configFile = configText === undefined ? undefined : join(dir, 'redis.conf');
+  if (configFile) writeFileSync(configFile, configText!);
   let port = 0;
   let child: ChildProcess | undefined;
   try {
@@ -187,7 +197,7 @@ async function startServer(extraArgs: (port: number, dir: string) => string[], t
     for (let attempt = 1; ; attempt++) {
       port = await freePort(clusterBus);
       try {
-        child = await launch(port, dir, extraArgs(port, dir), timeoutMs);
+        child = await launch(port, dir, extraArgs(port, dir), timeoutMs, configFile);
         break;
       } catch (error) {
         if (!(error instanceof PortInUse) || attempt >= 10) throw error;
@@ -211,14 +221,18 @@ async function startServer(extraArgs: (port: number, dir: string) => string[], t
     async kill() {
       await terminate(child, 'SIGKILL');
     },
-    async restart() {
+    async restart(options = {}) {
       await terminate(child, 'SIGTERM');
+      if (options.args) {
+        const replaced = [...options.args];
+        extraArgs = () => replaced;
+      }
       mkdirSync(dir, { recursive: true });
       // The port was ours a moment ago; if a connection in TIME_WAIT or a stranger holds it, wait a little.
       const deadline = Date.now() + timeoutMs;
       for (;;) {
         try {
-          child = await launch(port, dir, extraArgs(port, dir), timeoutMs);
+          child = await launch(port, dir, extraArgs(port, dir), timeoutMs, configFile);
           return;
         } catch (error) {
           if (!(error instanceof PortInUse) || Date.now() > deadline) throw error;
@@ -233,8 +247,9 @@ async function startServer(extraArgs: (port: number, dir: string) => string[], t
 class PortInUse extends Error {}
 
 /** Spawns redis-server on `port` and resolves with the child once it answers PING. */
-async function launch(port: number, dir: string, extraArgs: readonly string[], timeoutMs: number): Promise<ChildProcess> {
+async function launch(port: number, dir: string, extraArgs: readonly string[], timeoutMs: number, configFile?: string): Promise<ChildProcess> {
   const args = [
+    ...(configFile ? [configFile] : []),
     '--port', String(port),
     '--bind', HOST,
     '--save', '',

@@ -14,8 +14,12 @@
  *                                                         { type: 'closed' } and exits
  *
  * Its environment: COCREATE_BOT_REDIS (a `redis://` URL, a seed node when COCREATE_BOT_CLUSTER=1),
+ * COCREATE_BOT_SENTINEL (JSON `{ sentinels, name }`: Sentinel's master instead of the URL),
  * COCREATE_BOT_PREFIX, COCREATE_BOT_SPEC (the CampaignSpec as JSON), COCREATE_BOT_SCHEDULER
- * (`bullmq`, the default, or `memory`). It exits when its parent goes away.
+ * (`bullmq`, the default, or `memory`), COCREATE_BOT_ACK and COCREATE_BOT_ACK_TIMEOUT_MS (the ack
+ * mode), COCREATE_BOT_DELIVER=1 (the outbox delivers to one local target and tells the parent
+ * `{ type: 'delivered', eventId, kind }` for each delivery). Durability warnings go to the parent
+ * as `{ type: 'warning', message }`. It exits when its parent goes away.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { join, resolve } from 'node:path';
@@ -24,7 +28,8 @@ import { redisRuntime, type Runtime } from '../../src/cli/runtime';
 import { SystemClock } from '../../src/clock/system-clock';
 import type { Command, CommandResult } from '../../src/engine/commands';
 import type { Actor, CampaignSpec } from '../../src/model/campaign';
-import { createClusterConnection, createRedisConnection } from '../../src/stores/redis/connection';
+import { connectEndpoint, type RedisEndpoint, type SentinelAddress } from '../../src/stores/redis/connection';
+import type { AckMode } from '../../src/model/durability';
 import { campaign, fixedCategory } from './harness';
 import { keysByPrefix, redisUrl } from './redis';
 import { testClusterNodes, type RedisTarget } from './redis-targets';
@@ -43,6 +48,8 @@ type FromBot =
   | { readonly type: 'ready'; readonly startedInMs: number }
   | { readonly type: 'failed'; readonly message: string }
   | { readonly type: 'results'; readonly batch: number; readonly results: readonly CommandResult[] }
+  | { readonly type: 'delivered'; readonly eventId: string; readonly kind: string }
+  | { readonly type: 'warning'; readonly message: string }
   | { readonly type: 'closed' };
 
 // ---- the child ------------------------------------------------------------------------------
@@ -51,6 +58,7 @@ async function serve(): Promise<void> {
   const started = Date.now();
   const env = process.env;
   const url = required('COCREATE_BOT_REDIS');
+  const sentinel = env.COCREATE_BOT_SENTINEL ? (JSON.parse(env.COCREATE_BOT_SENTINEL) as SentinelDeployment) : undefined;
   const spec = JSON.parse(required('COCREATE_BOT_SPEC')) as CampaignSpec;
   const scheduler = env.COCREATE_BOT_SCHEDULER === 'memory' ? 'memory' : 'bullmq';
   const say = (message: FromBot): Promise<void> =>
@@ -69,13 +77,20 @@ async function serve(): Promise<void> {
     runtime = await redisRuntime({
       campaigns: [spec],
       clock: new SystemClock(),
-      url,
-      cluster: env.COCREATE_BOT_CLUSTER === '1',
+      endpoint: endpointOf({ url, cluster: env.COCREATE_BOT_CLUSTER === '1', ...(sentinel ? { sentinel } : {}) }),
       prefix: required('COCREATE_BOT_PREFIX'),
       scheduler,
       drainMs: 2_000,
       onError: (error, context) => log(context, error),
+      onWarning: (message) => void say({ type: 'warning', message }).catch(() => undefined),
+      ...(env.COCREATE_BOT_ACK ? { ack: env.COCREATE_BOT_ACK as AckMode } : {}),
+      ...(env.COCREATE_BOT_ACK_TIMEOUT_MS ? { ackTimeoutMs: Number(env.COCREATE_BOT_ACK_TIMEOUT_MS) } : {}),
     });
+    if (env.COCREATE_BOT_DELIVER === '1') {
+      runtime.outbox.register('local', async (event) => {
+        await say({ type: 'delivered', eventId: event.id, kind: event.kind });
+      }, () => [{ platform: 'local', channel: 'terminal' }]);
+    }
     await runtime.engine.start();
   } catch (error) {
     await say({ type: 'failed', message: error instanceof Error ? error.message : String(error) }).catch(() => undefined);
@@ -109,10 +124,23 @@ if (require.main === module) void serve();
 
 // ---- the parent's side ----------------------------------------------------------------------
 
-/** Where a bot connects: a standalone Redis, or a seed node of a Redis Cluster. */
+/** The master a group of Sentinels names. */
+export interface SentinelDeployment {
+  readonly sentinels: readonly SentinelAddress[];
+  readonly name: string;
+}
+
+/** Where a bot connects: a standalone Redis, a seed node of a Redis Cluster, or Sentinel's master (then `url` is unused). */
 export interface Deployment {
   readonly url: string;
   readonly cluster: boolean;
+  readonly sentinel?: SentinelDeployment;
+}
+
+/** The production endpoint of a deployment. */
+export function endpointOf(deployment: Deployment): RedisEndpoint {
+  if (deployment.sentinel) return { kind: 'sentinel', sentinels: deployment.sentinel.sentinels, name: deployment.sentinel.name };
+  return deployment.cluster ? { kind: 'cluster', seeds: [deployment.url] } : { kind: 'standalone', url: deployment.url };
 }
 
 /** The deployment of a test target (test/helpers/redis-targets.ts). */
@@ -125,7 +153,7 @@ export function deploymentOf(target: RedisTarget): Deployment {
 
 /** A connection with the production's fail-fast options (connection.ts) to a deployment. */
 export async function connectTo(deployment: Deployment): Promise<Redis | Cluster> {
-  const connection = deployment.cluster ? await createClusterConnection([deployment.url]) : await createRedisConnection(deployment.url);
+  const connection = await connectEndpoint(endpointOf(deployment));
   connection.on('error', () => undefined); // a test's own outage is expected; its calls reject
   return connection;
 }
@@ -145,8 +173,12 @@ export async function deleteKeys(connection: Redis | Cluster, prefix: string): P
 }
 
 /** An engine on the deployment, for the test to read from (its scheduler is in memory and never started). */
-export function inspector(deployment: Deployment, prefix: string, spec: CampaignSpec): Promise<Runtime> {
-  return redisRuntime({ campaigns: [spec], clock: new SystemClock(), url: deployment.url, cluster: deployment.cluster, prefix, scheduler: 'memory', drainMs: 0 });
+export function inspector(deployment: Deployment, prefix: string, spec: CampaignSpec, options: { quiet?: boolean } = {}): Promise<Runtime> {
+  return redisRuntime({
+    campaigns: [spec], clock: new SystemClock(), endpoint: endpointOf(deployment), prefix, scheduler: 'memory', drainMs: 0,
+    // `quiet`: a test whose Redis goes away on purpose does not print the connection's errors.
+    ...(options.quiet ? { onError: () => undefined } : {}),
+  });
 }
 
 export interface BotOptions {
@@ -157,6 +189,11 @@ export interface BotOptions {
   readonly scheduler?: 'bullmq' | 'memory';
   /** Shown in errors. */
   readonly name?: string;
+  /** COCREATE_ACK of the bot. Default `redis`. */
+  readonly ack?: AckMode;
+  readonly ackTimeoutMs?: number;
+  /** Whether the bot's outbox delivers (to one local target, reported in `deliveries`). Default false. */
+  readonly deliver?: boolean;
   /** Default 30 s. */
   readonly startTimeoutMs?: number;
 }
@@ -173,6 +210,10 @@ export class BotProcess {
 
   /** How long the bot took from its first line to a started engine. */
   startedInMs = 0;
+  /** What its outbox delivered, in order (with `deliver`). */
+  readonly deliveries: { eventId: string; kind: string }[] = [];
+  /** The durability warnings its runtime gave. */
+  readonly warnings: string[] = [];
   private readonly waiting = new Map<number, { resolve(results: readonly CommandResult[]): void; reject(error: Error): void }>();
   private nextBatch = 0;
   private log = '';
@@ -212,6 +253,10 @@ export class BotProcess {
         COCREATE_BOT_PREFIX: options.prefix,
         COCREATE_BOT_SPEC: JSON.stringify(options.spec),
         COCREATE_BOT_SCHEDULER: options.scheduler ?? 'bullmq',
+        COCREATE_BOT_SENTINEL: options.deployment.sentinel ? JSON.stringify(options.deployment.sentinel) : '',
+        COCREATE_BOT_ACK: options.ack ?? '',
+        COCREATE_BOT_ACK_TIMEOUT_MS: options.ackTimeoutMs === undefined ? '' : String(options.ackTimeoutMs),
+        COCREATE_BOT_DELIVER: options.deliver ? '1' : '0',
       },
     });
     const bot = new BotProcess(child, options.name ?? 'bot');
@@ -287,6 +332,8 @@ export class BotProcess {
   }
 
   private receive(message: FromBot): void {
+    if (message.type === 'delivered') this.deliveries.push({ eventId: message.eventId, kind: message.kind });
+    if (message.type === 'warning') this.warnings.push(message.message);
     if (message.type === 'results') {
       const waiting = this.waiting.get(message.batch);
       this.waiting.delete(message.batch);

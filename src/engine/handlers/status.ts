@@ -28,7 +28,8 @@ export const statusHandlers: HandlerTable<'status'> = {
       }
       const roles = rolesOf(actor, campaign);
       const refusals = roles.includes('manager') ? { refusals: await store.getRefusalCounts(campaign.id) } : {};
-      return { ok: true, type: 'status', title: campaign.title, roles, categories, ...refusals };
+      const durability = roles.includes('manager') && ctx.deps.durability ? { durability: ctx.deps.durability() } : {};
+      return { ok: true, type: 'status', title: campaign.title, roles, categories, ...refusals, ...durability };
     },
   },
 };

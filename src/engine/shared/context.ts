@@ -3,6 +3,7 @@
  * caches one process keeps. Built once per `Engine`, never per command (the ballot path
  * allocates nothing for it).
  */
+import type { DurabilityStatus } from '../../model/durability';
 import type { CampaignSpec } from '../../model/campaign';
 import type { Proposal } from '../../model/records';
 import type { BanEntry, CampaignStore } from '../../ports/campaign-store';
@@ -27,6 +28,8 @@ export interface EngineDeps {
    * It carries no fan data beyond the key acted upon; it may reject (the command still succeeded).
    */
   readonly onModeration?: (entry: ModerationEntry) => void | Promise<void>;
+  /** What an acknowledgement means for the store and whether acknowledged data can be lost: shown to managers in /status. */
+  readonly durability?: () => DurabilityStatus;
 }
 
 /** A curator's or manager's action on a fan, or a fan's own erasure (see `EngineDeps.onModeration`). */

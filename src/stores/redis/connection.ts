@@ -69,6 +69,88 @@ async function connectOnce(client: Redis | Cluster, what: string): Promise<void>
   }
 }
 
+/** A Sentinel to ask where the master is. */
+export interface SentinelAddress {
+  readonly host: string;
+  readonly port: number;
+}
+
+/**
+ * Where the Redis of a deployment is: one server (`url`), a Redis Cluster (seed nodes), or the
+ * master a group of Sentinels names (`name`), found again after each failover. For Sentinel,
+ * `url` (optional) only gives the master's credentials, database and TLS (`rediss://`): its host
+ * and port are the Sentinels' answer.
+ */
+export type RedisEndpoint =
+  | { readonly kind: 'standalone'; readonly url: string }
+  | { readonly kind: 'cluster'; readonly seeds: readonly string[] }
+  | { readonly kind: 'sentinel'; readonly sentinels: readonly SentinelAddress[]; readonly name: string; readonly url?: string; readonly sentinelPassword?: string };
+
+/** Connects to `endpoint` with FAIL_FAST_OPTIONS (see createRedisConnection, createClusterConnection, createSentinelConnection). */
+export function connectEndpoint(endpoint: RedisEndpoint, options: Omit<RedisOptions, 'replyMapping'> = {}): Promise<Redis | Cluster> {
+  switch (endpoint.kind) {
+    case 'standalone': return createRedisConnection(endpoint.url, options);
+    case 'cluster': return createClusterConnection(endpoint.seeds, options);
+    case 'sentinel': return createSentinelConnection(endpoint, options);
+  }
+}
+
+/** How an endpoint is named in messages (no password). */
+export function describeEndpoint(endpoint: RedisEndpoint): string {
+  switch (endpoint.kind) {
+    case 'standalone': return `Redis at ${redactUrl(endpoint.url)}`;
+    case 'cluster': return `the Redis Cluster at ${endpoint.seeds.map(redactUrl).join(', ')}`;
+    case 'sentinel': return `the Redis master "${endpoint.name}" of the Sentinels ${endpoint.sentinels.map((s) => `${s.host}:${s.port}`).join(', ')}`;
+  }
+}
+
+/**
+ * Connects to the master that the Sentinels name, with FAIL_FAST_OPTIONS, and resolves once it
+ * is ready; rejects, leaving nothing behind, when no Sentinel answers or the master cannot be
+ * reached. Afterwards, when the connection drops (the master died), each reconnection asks the
+ * Sentinels again, so it reaches the promoted replica once Sentinel has promoted it; it also
+ * reconnects when Sentinel announces a switch (`failoverDetector`) or when a write meets a
+ * demoted master (READONLY). Meanwhile calls reject: fans are told to try again.
+ * `duplicate()` (BullMQ's own connections) keeps all of it.
+ */
+export async function createSentinelConnection(
+  endpoint: Extract<RedisEndpoint, { kind: 'sentinel' }>,
+  options: Omit<RedisOptions, 'replyMapping'> = {},
+): Promise<Redis> {
+  const { retryStrategy, ...rest } = { ...FAIL_FAST_OPTIONS, ...options };
+  const credentials = endpoint.url ? urlCredentials(endpoint.url) : {};
+  const redis = new Redis({
+    ...rest,
+    ...credentials,
+    sentinels: endpoint.sentinels.map(({ host, port }) => ({ host, port })),
+    name: endpoint.name,
+    ...(endpoint.sentinelPassword === undefined ? {} : { sentinelPassword: endpoint.sentinelPassword }),
+    failoverDetector: true,
+    reconnectOnError: (error) => (error.message.startsWith('READONLY') ? 1 : false),
+    // First attempt: no retries (a failed start ends the client), then the usual backoff.
+    retryStrategy: () => null,
+    sentinelRetryStrategy: () => null,
+    lazyConnect: true,
+    replyMapping: 'legacy',
+  });
+  await connectOnce(redis, describeEndpoint(endpoint));
+  redis.options.retryStrategy = retryStrategy;
+  redis.options.sentinelRetryStrategy = (attempt: number) => Math.min(100 * attempt, 2_000);
+  return redis;
+}
+
+/** Password, user name, database and TLS of a `redis://` / `rediss://` URL. */
+function urlCredentials(url: string): Pick<RedisOptions, 'username' | 'password' | 'db' | 'tls'> {
+  const u = new URL(url);
+  const db = Number(u.pathname.slice(1) || 0);
+  return {
+    ...(u.password ? { password: decodeURIComponent(u.password) } : {}),
+    ...(u.username ? { username: decodeURIComponent(u.username) } : {}),
+    ...(Number.isInteger(db) && db > 0 ? { db } : {}),
+    ...(u.protocol === 'rediss:' ? { tls: {} } : {}),
+  };
+}
+
 function redactUrl(url: string): string {
   return url.replace(/\/\/[^@/]*@/, '//***@');
 }

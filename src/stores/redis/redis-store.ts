@@ -15,6 +15,7 @@ import type {
 import { ScriptCode, refusalOf } from './script-codes';
 import { CampaignKeys, DEFAULT_PREFIX } from './keys';
 import { defineScripts, runScript, type ScriptName } from './scripts';
+import { WriteAcknowledger } from './ack';
 
 export interface RedisCampaignStoreOptions {
   /**
@@ -26,6 +27,11 @@ export interface RedisCampaignStoreOptions {
   readonly prefix?: string;
   /** Most ballots of a category sent as one script call. Default DEFAULT_MAX_BATCH (see BallotBatcher). */
   readonly maxBatch?: number;
+  /**
+   * What confirms a write before its caller is answered (COCREATE_ACK), on this same connection.
+   * Default: Redis's reply.
+   */
+  readonly ack?: WriteAcknowledger;
 }
 
 /**
@@ -111,7 +117,11 @@ interface BallotKeys {
  *
  * Ballots of a category cast in the same tick (up to `maxBatch`) leave as one script call
  * (cast-ballots-N.lua); each caller is answered with its own ballot's reply, once Redis has
- * given it.
+ * given it and the ack mode has confirmed the batch.
+ *
+ * Every write that answers someone (a fan, a curator, a manager) is confirmed by the
+ * WriteAcknowledger before its method resolves; a write it cannot confirm rejects (the engine
+ * answers "could not confirm, trying again is safe").
  */
 export class RedisCampaignStore implements CampaignStore {
   private readonly redis: Redis | Cluster;
@@ -119,11 +129,13 @@ export class RedisCampaignStore implements CampaignStore {
   private readonly ballots: BallotBatcher;
   private readonly keyCache = new Map<string, StoreKeys>();
   private readonly ballotKeyCache = new Map<string, BallotKeys>();
+  private readonly ack: WriteAcknowledger;
 
   constructor(options: RedisCampaignStoreOptions) {
     this.redis = options.redis;
     this.prefix = options.prefix ?? DEFAULT_PREFIX;
-    this.ballots = new BallotBatcher(this.redis, options.maxBatch ?? DEFAULT_MAX_BATCH);
+    this.ack = options.ack ?? new WriteAcknowledger(this.redis, { kind: 'reply' });
+    this.ballots = new BallotBatcher(this.redis, options.maxBatch ?? DEFAULT_MAX_BATCH, this.ack);
     defineScripts(this.redis);
   }
 
@@ -140,6 +152,7 @@ export class RedisCampaignStore implements CampaignStore {
       for (const text of options) args.push(text, normalizeForDuplicate(text));
     }
     await this.redis.sadd(this.registryKey, campaignId);
+    await this.ack.confirm(this.registryKey); // on a Cluster, not the campaign's node
     await this.run('initCampaign', [k.meta, k.categories, k.base], args);
   }
 
@@ -325,7 +338,8 @@ export class RedisCampaignStore implements CampaignStore {
 
   async hitRateLimit(campaignId: string, fanKey: string, kind: RateKind, limit: RateLimit, now: number): Promise<RateResult> {
     const nonce = `${now}-${randomBytes(6).toString('hex')}`;
-    const [code, wait] = await this.run('rateLimit', [this.keys(campaignId).rate(kind, fanKey)], [now, limit.max, limit.perMs, nonce]);
+    // Not an acknowledgement: the write it guards (a proposal, a like) is confirmed, and with it this one.
+    const [code, wait] = await this.run('rateLimit', [this.keys(campaignId).rate(kind, fanKey)], [now, limit.max, limit.perMs, nonce], false);
     if (code === ScriptCode.Ok) return { ok: true };
     if (code === ScriptCode.RateLimited) return { ok: false, retryAfterMs: Number(wait) };
     throw new Error(`rate-limit answered unexpected code ${code}`);
@@ -342,8 +356,11 @@ export class RedisCampaignStore implements CampaignStore {
 
   async setBan(campaignId: string, fanKey: string, ban: Ban | null): Promise<boolean> {
     const k = this.keys(campaignId);
-    if (ban === null) return (await this.redis.hdel(k.bans, fanKey)) === 1;
-    return (await this.redis.hsetnx(k.bans, fanKey, JSON.stringify({ reason: ban.reason, by: ban.by, at: ban.at }))) === 1;
+    const changed = ban === null
+      ? (await this.redis.hdel(k.bans, fanKey)) === 1
+      : (await this.redis.hsetnx(k.bans, fanKey, JSON.stringify({ reason: ban.reason, by: ban.by, at: ban.at }))) === 1;
+    await this.ack.confirm(k.bans);
+    return changed;
   }
 
   async getBan(campaignId: string, fanKey: string): Promise<Ban | null> {
@@ -442,8 +459,11 @@ export class RedisCampaignStore implements CampaignStore {
     return keys;
   }
 
-  private async run(name: ScriptName, keys: readonly string[], args: readonly (string | number)[]): Promise<Reply> {
-    return asReply(await runScript(this.redis, name, keys, args));
+  /** Runs a script; a write (`confirm`, the default) resolves once the ack mode confirms it. */
+  private async run(name: ScriptName, keys: readonly string[], args: readonly (string | number)[], confirm = true): Promise<Reply> {
+    const reply = asReply(await runScript(this.redis, name, keys, args));
+    if (confirm) await this.ack.confirm(keys[0]!);
+    return reply;
   }
 
   private async proposals(k: StoreKeys, ids: readonly string[]): Promise<Proposal[]> {
@@ -497,7 +517,7 @@ class BallotBatcher {
   private readonly inFlight = new Set<Promise<void>>();
   private scheduled = false;
 
-  constructor(private readonly redis: Redis | Cluster, private readonly maxBatch: number) {
+  constructor(private readonly redis: Redis | Cluster, private readonly maxBatch: number, private readonly ack: WriteAcknowledger) {
     if (!Number.isInteger(maxBatch) || maxBatch < 1) throw new Error(`maxBatch must be a positive integer, got ${maxBatch}`);
   }
 
@@ -539,12 +559,24 @@ class BallotBatcher {
     void sent.finally(() => this.inFlight.delete(sent));
   }
 
+  /**
+   * The one call of a batch: its script, then, once Redis has answered, the ack mode's
+   * confirmation (WAIT, WAITAOF, or nothing), once for the whole batch. Rejects when either
+   * fails: no caller of the batch is acknowledged.
+   */
+  private castDurably(name: 'castBallot' | 'castBallots', keys: readonly string[], args: readonly (string | number)[]): Promise<unknown> {
+    return callScript(this.redis, name, keys, args).then(async (reply) => {
+      await this.ack.confirm(keys[0]!);
+      return reply;
+    });
+  }
+
   /** One ballot: cast-ballot-5, whose reply is { code, changed } or { code }. */
   private sendOne({ category, keys, args, callers }: Batch): Promise<void> {
     const caller = callers[0]!;
     const single = [category.state, category.shortlist, keys[BATCH_KEYS]!, category.tally, category.meta];
     const singleArgs = args.slice(0, BALLOT_ARGS - 1).concat(args.slice(BALLOT_ARGS));
-    return callScript(this.redis, 'castBallot', single, singleArgs).then(
+    return this.castDurably('castBallot', single, singleArgs).then(
       (reply) => {
         try {
           const [code, changed] = asReply(reply);
@@ -559,7 +591,7 @@ class BallotBatcher {
 
   /** Several ballots: cast-ballots-N, whose reply is { code, changed } for each in turn. */
   private sendMany({ keys, args, callers }: Batch): Promise<void> {
-    return callScript(this.redis, 'castBallots', keys, args).then(
+    return this.castDurably('castBallots', keys, args).then(
       (reply) => {
         if (!Array.isArray(reply) || reply.length !== 2 * callers.length) {
           const error = new Error(`cast-ballots answered ${JSON.stringify(reply)} for ${callers.length} ballots`);
