@@ -11,7 +11,7 @@
  * control and bidi characters are stripped; an idea too long for its line is cut with an
  * ellipsis, never its author's credit.
  */
-import { readdirSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { createCanvas, GlobalFonts, type SKRSContext2D } from '@napi-rs/canvas';
 import type { CampaignEvent, Standing } from '../model/events';
@@ -56,17 +56,26 @@ const BAR = 34;
 const FOOTER = 40;
 const SANS = 'CocreateSans';
 const EMOJI = 'CocreateEmoji';
-/** The scripts Noto Sans lacks, each from its own package (variable fonts: one file set for every weight). */
+/**
+ * The scripts Noto Sans lacks, each from its own package (variable fonts: one file set for
+ * every weight), with the characters that need it. Each package splits its script into
+ * subsets (Chinese into about a hundred files) with the `unicode-range` of each in its CSS.
+ */
 const SCRIPTS = [
-  { family: 'CocreateSC', pkg: '@fontsource-variable/noto-sans-sc' }, // Han (Chinese, Japanese kanji), kana
-  { family: 'CocreateKR', pkg: '@fontsource-variable/noto-sans-kr' }, // Hangul
-  { family: 'CocreateArabic', pkg: '@fontsource-variable/noto-sans-arabic' },
-  { family: 'CocreateHebrew', pkg: '@fontsource-variable/noto-sans-hebrew' },
-  { family: 'CocreateDevanagari', pkg: '@fontsource-variable/noto-sans-devanagari' },
-  { family: 'CocreateThai', pkg: '@fontsource-variable/noto-sans-thai' },
+  // Han (Chinese, Japanese kanji), kana, bopomofo, CJK punctuation and fullwidth forms
+  { family: 'CocreateSC', pkg: '@fontsource-variable/noto-sans-sc', chars: /[\p{Script=Han}\p{Script=Hiragana}\p{Script=Katakana}\p{Script=Bopomofo}\u2e80-\u2fff\u3000-\u33ff\ufe30-\ufe4f\uff00-\uffef]/u },
+  { family: 'CocreateKR', pkg: '@fontsource-variable/noto-sans-kr', chars: /\p{Script=Hangul}/u },
+  { family: 'CocreateArabic', pkg: '@fontsource-variable/noto-sans-arabic', chars: /[\p{Script=Arabic}\u0600-\u06ff]/u },
+  { family: 'CocreateHebrew', pkg: '@fontsource-variable/noto-sans-hebrew', chars: /\p{Script=Hebrew}/u },
+  { family: 'CocreateDevanagari', pkg: '@fontsource-variable/noto-sans-devanagari', chars: /[\p{Script=Devanagari}\u0900-\u097f]/u },
+  { family: 'CocreateThai', pkg: '@fontsource-variable/noto-sans-thai', chars: /\p{Script=Thai}/u },
 ] as const;
-/** Latin first, then the other scripts, emoji last (the emoji font also has digits and `#`). */
-const FONT = [SANS, ...SCRIPTS.map((s) => s.family), EMOJI].map((f) => `"${f}"`).join(', ');
+/**
+ * Latin first, then emoji (the emoji font also has digits and `#`, which Latin draws), then the
+ * other scripts: a character Noto Sans lacks is looked for in the emoji font before the script
+ * fonts, whose first use costs seconds (Skia decodes every file of a family it searches).
+ */
+const FONT = [SANS, EMOJI, ...SCRIPTS.map((s) => s.family)].map((f) => `"${f}"`).join(', ');
 
 /** Where the bar of the candidate at `index` (0 = most votes) starts, and its height. */
 export function barPosition(index: number): { x: number; y: number; height: number } {
@@ -75,7 +84,10 @@ export function barPosition(index: number): { x: number; y: number; height: numb
 
 let fontsRegistered = false;
 
-/** Registers the shipped fonts once per process (idempotent). */
+/**
+ * Registers the shipped Latin and emoji fonts once per process (idempotent). The fonts of the
+ * other scripts are registered as pictures need them (see `registerScriptFonts`).
+ */
 export function registerChartFonts(): void {
   if (fontsRegistered) return;
   fontsRegistered = true;
@@ -85,19 +97,73 @@ export function registerChartFonts(): void {
       GlobalFonts.registerFromPath(join(sans, file), SANS);
     }
   }
-  for (const { family, pkg } of SCRIPTS) {
-    const dir = join(dirname(require.resolve(`${pkg}/package.json`)), 'files');
-    for (const file of readdirSync(dir)) if (/-wght-normal\.woff2$/.test(file)) GlobalFonts.registerFromPath(join(dir, file), family);
-  }
   const emoji = join(dirname(require.resolve('@fontsource/noto-emoji/package.json')), 'files');
   for (const file of readdirSync(emoji)) {
     if (/-400-normal\.woff2$/.test(file)) GlobalFonts.registerFromPath(join(emoji, file), EMOJI);
   }
 }
 
+interface Subset {
+  readonly path: string;
+  readonly ranges: readonly (readonly [number, number])[];
+}
+
+/** Each script's subset files with their code point ranges, read from its package's CSS once. */
+const subsets = new Map<string, readonly Subset[]>();
+/** Subset files already registered. */
+const registered = new Set<string>();
+
+function subsetsOf(pkg: string): readonly Subset[] {
+  let found = subsets.get(pkg);
+  if (found !== undefined) return found;
+  const root = dirname(require.resolve(`${pkg}/package.json`));
+  const css = readFileSync(join(root, 'wght.css'), 'utf8');
+  found = [...css.matchAll(/url\(\.\/(files\/[^)]+-wght-normal\.woff2)\)[^;]*;\s*unicode-range:\s*([^;]+);/g)].map((m) => ({
+    path: join(root, m[1]!),
+    ranges: m[2]!.split(',').map((range) => {
+      const [low, high] = range.trim().replace(/^U\+/i, '').split('-');
+      return [Number.parseInt(low!, 16), Number.parseInt(high ?? low!, 16)] as const;
+    }),
+  }));
+  subsets.set(pkg, found);
+  return found;
+}
+
+/**
+ * The font files the scripts of `text` need beyond Latin and emoji, with their families: for
+ * each script `text` is written in, the subset files holding its characters, and only those
+ * (a few Chinese characters need a few of Chinese's hundred files; Latin text needs none).
+ */
+export function scriptFontFiles(text: string): { readonly family: string; readonly path: string }[] {
+  const files: { family: string; path: string }[] = [];
+  for (const { family, pkg, chars } of SCRIPTS) {
+    if (!chars.test(text)) continue;
+    const points = new Set<number>();
+    for (const char of text) if (chars.test(char)) points.add(char.codePointAt(0)!);
+    for (const subset of subsetsOf(pkg)) {
+      if ([...points].some((p) => subset.ranges.some(([low, high]) => p >= low && p <= high))) files.push({ family, path: subset.path });
+    }
+  }
+  return files;
+}
+
+/**
+ * Registers the fonts `text` needs beyond Latin and emoji (see `scriptFontFiles`), once each.
+ * Skia decodes every file of a family the first time it searches it: registering all of them
+ * (two hundred for Chinese and Korean) made the first picture block the process for seconds.
+ */
+export function registerScriptFonts(text: string): void {
+  for (const { family, path } of scriptFontFiles(text)) {
+    if (registered.has(path)) continue;
+    GlobalFonts.registerFromPath(path, family);
+    registered.add(path);
+  }
+}
+
 /** Draws the results picture of one category. */
 export function renderResultsChart(input: ChartInput): Chart {
   registerChartFonts();
+  registerScriptFonts([input.campaignTitle, input.categoryTitle, ...input.standings.flatMap((s) => [s.text, s.author ?? ''])].join('\n'));
   const colors = input.colors ?? DEFAULT_COLORS;
   const rows = Math.max(1, input.standings.length);
   const width = CHART_WIDTH;

@@ -1,5 +1,5 @@
 import { PNG } from 'pngjs';
-import { renderResultsChart } from '../../src/render/chart';
+import { renderResultsChart, scriptFontFiles } from '../../src/render/chart';
 import type { Standing } from '../../src/model/events';
 
 const WHITE = { background: '#ffffff', text: '#000000', bar: '#888888', winner: '#cc0000' };
@@ -65,7 +65,46 @@ describe('the results picture credits the author of a long idea', () => {
   });
 
   it('keeps a short idea whole with its credit', () => {
-    const chart = renderResultsChart({ campaignTitle: 'T', categoryTitle: 'C', locale: 'en', ballots: 1, standings: [{ id: '1', text: 'Short', author: 'Ann', votes: 1, winner: false }] });
+    const chart = renderResultsChart({
+      campaignTitle: 'T',
+      categoryTitle: 'C',
+      locale: 'en',
+      ballots: 1,
+      standings: [{ id: '1', text: 'Short', author: 'Ann', votes: 1, winner: false }],
+    });
     expect(chart.bars[0]!.label).toBe('Short — by Ann');
+  });
+});
+
+describe('the results picture loads only the fonts its text needs', () => {
+  it('needs no script font for Latin text with accents and emoji', () => {
+    expect(scriptFontFiles('🏆 Ça croque ou ça craque ? — par Zoé Müller 🏳️‍🌈 #1 Ελλάδα Привет')).toEqual([]);
+  });
+
+  it('needs, for a few Chinese characters, a few of the Chinese files, not the whole script', () => {
+    const files = scriptFontFiles('我你好');
+    expect(files.length).toBeGreaterThan(0);
+    expect(files.length).toBeLessThanOrEqual(3);
+    expect(new Set(files.map((f) => f.family))).toEqual(new Set(['CocreateSC']));
+  });
+
+  it('needs one family per script written, each with the files of its letters only', () => {
+    const families = scriptFontFiles('한국 مرحبا שלום नमस्ते สวัสดี').map((f) => f.family);
+    expect(new Set(families)).toEqual(new Set(['CocreateKR', 'CocreateArabic', 'CocreateHebrew', 'CocreateDevanagari', 'CocreateThai']));
+    expect(families.length).toBeLessThanOrEqual(8);
+  });
+
+  it('draws Chinese with real glyphs after a Latin picture was drawn without its fonts', () => {
+    renderResultsChart({
+      campaignTitle: 'T',
+      categoryTitle: 'C',
+      locale: 'en',
+      ballots: 1,
+      standings: [{ id: '1', text: 'Latin only', votes: 1, winner: true }],
+    });
+    const first = labelPixels('国'.repeat(6));
+    const second = labelPixels('家'.repeat(6));
+    expect(first.ink.length).toBeGreaterThan(50);
+    expect(first.ink).not.toEqual(second.ink);
   });
 });
