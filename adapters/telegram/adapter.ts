@@ -17,7 +17,7 @@ import type { Actor, CampaignSpec, CategorySpec, Locale } from '../../src/model/
 import { TELEGRAM_CHAT_ADMINS } from '../../src/engine/permissions';
 import type { Proposal } from '../../src/model/records';
 import { cleanText } from '../../src/engine/text';
-import { messageTokens, t } from '../../src/i18n/messages';
+import { messageTokens, nestQuotes, t } from '../../src/i18n/messages';
 import { RateLimitedError, type DeliveryTarget } from '../../src/ports/outbox';
 import { renderEvent, renderResult, toPlainText, toTelegramHtml, type RenderedMessage } from '../../src/render/message';
 import { decodeCallback, encodeCallback, type CallbackAction } from './callback';
@@ -685,7 +685,8 @@ export class TelegramAdapter {
     const html = messageTokens(locale, key).map((token) => {
       if (typeof token === 'string') return toTelegramHtml({ parts: [token] });
       if (token.placeholder === 'name') return `<a href="tg://user?id=${user.id}">${toTelegramHtml({ parts: [{ fan: displayName(user) }] })}</a>`;
-      return toTelegramHtml({ parts: [{ fan: params[token.placeholder] ?? '' }] });
+      const value = params[token.placeholder] ?? '';
+      return toTelegramHtml({ parts: [{ fan: token.within ? nestQuotes(value, token.within) : value }] });
     }).join('');
     await this.sendHtml(chatId, html, { forceReply: true, ...(replyTo !== undefined ? { replyTo } : {}) });
   }

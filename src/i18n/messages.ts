@@ -699,8 +699,15 @@ export type MessageParams<K extends MessageKey, V> = { readonly [P in Placeholde
 /** The parameter list of a message: nothing when it has no placeholder, else its parameters. */
 export type ParamArgs<K extends MessageKey, V> = [Placeholder<K>] extends [never] ? [] : [params: MessageParams<K, V>];
 
-/** A template cut into literal text and placeholders. */
-export type Token = string | { readonly placeholder: string };
+/**
+ * A template cut into literal text and placeholders. `within` names the quotes a placeholder
+ * sits in (`« {category} »`, `“{category}”`): its value's own quotes are then written one
+ * level down (see `nestQuotes`), so a quoted title never shows `« … « … » »`.
+ */
+export type Token = string | { readonly placeholder: string; readonly within?: Quote };
+
+/** The opening quote of a quoted placeholder: French guillemets or English double quotes. */
+export type Quote = '«' | '“';
 
 const PLACEHOLDER = /\{(\w+)\}/g;
 const tokenCache = new Map<string, readonly Token[]>();
@@ -716,16 +723,35 @@ export function messageTokens(locale: Locale, key: MessageKey): readonly Token[]
   return tokens;
 }
 
+// An opening quote right before a placeholder (French puts a space inside its guillemets)…
+const OPENS = /(«|“)[ \u00a0\u202f]?$/u;
+// …and the matching closing quote right after it.
+const CLOSING: { readonly [Q in Quote]: RegExp } = { '«': /^[ \u00a0\u202f]?»/u, '“': /^”/u };
+
 function splitTemplate(template: string): Token[] {
   const tokens: Token[] = [];
   let last = 0;
   for (const match of template.matchAll(PLACEHOLDER)) {
-    if (match.index > last) tokens.push(template.slice(last, match.index));
-    tokens.push({ placeholder: match[1] ?? '' });
-    last = match.index + match[0].length;
+    const before = template.slice(last, match.index);
+    if (before.length > 0) tokens.push(before);
+    const end = match.index + match[0].length;
+    const opening = OPENS.exec(template.slice(0, match.index))?.[1] as Quote | undefined;
+    const within = opening !== undefined && CLOSING[opening].test(template.slice(end)) ? opening : undefined;
+    tokens.push({ placeholder: match[1] ?? '', ...(within ? { within } : {}) });
+    last = end;
   }
   if (last < template.length) tokens.push(template.slice(last));
   return tokens;
+}
+
+/**
+ * A value shown inside `within` quotes, with its own quotes one level down, as typography
+ * nests them: French « … » inside guillemets become “…”, English “…” inside double quotes
+ * become ‘…’. `Le « super » méchant` in `« {category} »` reads `« Le “super” méchant »`.
+ */
+export function nestQuotes(text: string, within: Quote): string {
+  if (within === '«') return text.includes('«') || text.includes('»') ? text.replace(/«[ \u00a0\u202f]*/gu, '“').replace(/[ \u00a0\u202f]*»/gu, '”') : text;
+  return text.includes('“') || text.includes('”') ? text.replaceAll('“', '‘').replaceAll('”', '’') : text;
 }
 
 /** Shown where a parameter is missing at run time (a refusal whose params the engine omitted). */
@@ -763,7 +789,11 @@ export function formatScalar(value: string | number | undefined, locale: Locale)
 export function t<K extends MessageKey>(locale: Locale, key: K, ...args: ParamArgs<K, string | number>): string {
   const params: Readonly<Record<string, string | number>> = args[0] ?? {};
   return messageTokens(locale, key)
-    .map((token) => (typeof token === 'string' ? token : formatScalar(params[token.placeholder], locale)))
+    .map((token) => {
+      if (typeof token === 'string') return token;
+      const value = formatScalar(params[token.placeholder], locale);
+      return token.within ? nestQuotes(value, token.within) : value;
+    })
     .join('');
 }
 

@@ -12,7 +12,7 @@ import { categoryById, type CampaignSpec, type CategorySpec, type Locale, type P
 import type { CategoryResults, Proposal, Winner } from '../model/records';
 import type { DurabilityStatus } from '../model/durability';
 import { cleanText } from '../engine/text';
-import { formatCount, formatDate, formatScalar, messageTokens, t, type CountNoun, type MessageKey, type ParamArgs } from '../i18n/messages';
+import { formatCount, formatDate, formatScalar, messageTokens, nestQuotes, t, type CountNoun, type MessageKey, type ParamArgs } from '../i18n/messages';
 
 /**
  * Trusted text, or `{ fan }`: untrusted fan text or display name, escaped by each platform.
@@ -56,11 +56,18 @@ function valueParts(value: Value | undefined, locale: Locale): readonly Part[] {
   return [formatScalar(value, locale)];
 }
 
-/** The message `key` with its placeholders filled by (possibly untrusted) parts. */
+/**
+ * The message `key` with its placeholders filled by (possibly untrusted) parts; a value that
+ * sits in quotes has its own quotes one level down (`nestQuotes`).
+ */
 function fillLoose(locale: Locale, key: MessageKey, params: Readonly<Record<string, Value | undefined>>): Part[] {
-  return messageTokens(locale, key).flatMap((token) =>
-    typeof token === 'string' ? [token] : valueParts(params[token.placeholder], locale),
-  );
+  return messageTokens(locale, key).flatMap((token) => {
+    if (typeof token === 'string') return [token];
+    const parts = valueParts(params[token.placeholder], locale);
+    const within = token.within;
+    if (within === undefined) return parts;
+    return parts.map((part) => (typeof part === 'string' ? nestQuotes(part, within) : { ...part, fan: nestQuotes(part.fan, within) }));
+  });
 }
 
 function fill<K extends MessageKey>(locale: Locale, key: K, ...args: ParamArgs<K, Value>): Part[] {
