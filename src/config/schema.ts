@@ -468,7 +468,7 @@ export const campaignFileSchema = z.strictObject({
   allowLinks: z
     .boolean()
     .default(false)
-    .describe('Whether fans\' `http(s)://` links stay clickable (always without a preview or embed). By default no fan text can form a link on Discord or Telegram: bare URLs, `www.…`, `example.com`, `t.me/…`, `discord.gg/…` and Telegram `/commands` are shown inert.'),
+    .describe('Whether fans\' `http(s)://` links stay clickable (always without a preview or embed). By default no fan text can form a link on Discord or Telegram: bare URLs, `www.…`, `example.com`, `t.me/…` and `discord.gg/…` are shown inert. Either way a fan\'s `/command` never becomes a command Telegram members could tap.'),
   categories: z
     .array(categorySchema)
     .min(1)

@@ -488,14 +488,28 @@ export function inertLinks(text: string): string {
   return text.replace(LINK_DOT, `$&${ZWSP}`).replace(SCHEME, `:${ZWSP}`);
 }
 
+// Where Telegram forms a bot command: a `/` that no word character, `/`, `<` or `>` precedes,
+// followed by a letter, digit or `_` (its entity parser, `match_bot_commands` in tdlib).
+const BOT_COMMAND = /(?<![\p{L}\p{N}\p{M}_/<>])\/(?=[A-Za-z0-9_])/gu;
+
+/**
+ * Fan text in which Telegram forms no bot command: a zero-width space after the `/` of each
+ * `/word`. Telegram makes `/start` anywhere in a message a command that sends itself to the
+ * chat when tapped, so an idea could otherwise make fans send commands. URLs keep their
+ * slashes (each follows a word character or another `/`).
+ */
+export function inertCommands(text: string): string {
+  return text.replace(BOT_COMMAND, `/${ZWSP}`);
+}
+
 // `http(s)://` then anything but spaces, angle brackets and quotes.
 const LINK_URL = /\bhttps?:\/\/[^\s<>"]+/giu;
 
 /**
  * Telegram HTML (`parse_mode: 'HTML'`). Every part is entity-escaped (a campaign title may hold
  * `&`); fan parts are also cleaned and their `@` broken so that they can never mention anyone,
- * and their links made inert unless the campaign allows links (the adapter sends every message
- * with link previews disabled).
+ * their `/commands` made inert, and their links too unless the campaign allows links (the
+ * adapter sends every message with link previews disabled).
  */
 export function toTelegramHtml(msg: RenderedMessage): string {
   return msg.parts.map((part) => {
@@ -504,7 +518,7 @@ export function toTelegramHtml(msg: RenderedMessage): string {
     const id = mentionedId(part, 'telegram');
     // Inside the mention's own link no other link can form: the name is shown as written.
     if (id !== undefined) return `<a href="tg://user?id=${id}">${escapeHtml(clean)}</a>`;
-    return escapeHtml(msg.allowLinks === true ? clean : inertLinks(clean));
+    return escapeHtml(inertCommands(msg.allowLinks === true ? clean : inertLinks(clean)));
   }).join('');
 }
 

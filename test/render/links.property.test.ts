@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { parseTelegramHtml } from '../../rehearsal/stand-ins/telegram-html';
 import { parseCampaignText } from '../../src/config/loader';
-import { inertLinks, renderResult, toDiscordMarkdown, toTelegramHtml, type RenderedMessage } from '../../src/render/message';
+import { inertCommands, inertLinks, renderResult, toDiscordMarkdown, toTelegramHtml, type RenderedMessage } from '../../src/render/message';
 import type { Command, CommandResult } from '../../src/engine/commands';
 import type { Proposal } from '../../src/model/records';
 import { campaign, T0 } from './campaign.fixture';
@@ -68,6 +68,39 @@ describe('bare URLs in fan text are inert', () => {
     const html = toTelegramHtml(renderResult({ ok: true, type: 'propose', proposal: proposal('idée') } as CommandResult,
       { type: 'propose', campaignId: campaign.id, categoryId: 'cult-line', text: 'idée' }, { ...campaign, categories: campaign.categories.map((c) => ({ ...c, title: 'crunch.fr' })) }, 'fr'));
     expect(html).toContain('crunch.fr');
+  });
+});
+
+/**
+ * The bot commands Telegram's entity parser finds in a message's text: a `/` after no word
+ * character, `/`, `<` or `>`, then 1 to 64 of `[a-zA-Z0-9_]`, an optional `@bot`, and no word
+ * character after (tdlib's `match_bot_commands`). A tap on one sends it to the chat.
+ */
+function telegramCommands(html: string): string[] {
+  const parsed = parseTelegramHtml(html);
+  if (!parsed.ok) throw new Error(parsed.description);
+  return [...parsed.text.matchAll(/(?<![\p{L}\p{N}\p{M}_/<>])\/[a-zA-Z0-9_]{1,64}(?:@[a-zA-Z0-9_]{3,32})?(?![\p{L}\p{N}\p{M}_/<>])/gu)].map((m) => m[0]);
+}
+
+const COMMANDY = ['/start', '/vote cult-line 1', '/start@evilbot', '(/forgetme)', '«/propose»', '/_', '/a1/b2', 'x\n/mydata'];
+
+describe('bot commands in fan text are inert on Telegram', () => {
+  it.each(COMMANDY)('never lets %s form a command a fan could tap', (text) => {
+    const shown = `Tape ${text} !`;
+    expect(telegramCommands(toTelegramHtml(replyTo(shown)))).toEqual([]);
+    expect(telegramCommands(toTelegramHtml(replyTo(shown, true)))).toEqual([]);
+  });
+
+  it('never lets any fan text form a command (fast-check)', () => {
+    const text = fc.array(fc.oneof(fc.constantFrom(...COMMANDY, ...LINKY), fc.string({ maxLength: 8 }), fc.constantFrom(' ', '/', '\n', '(', 'é', '_')), { maxLength: 8 }).map((p) => p.join(''));
+    fc.assert(fc.property(text, fc.boolean(), (t, allowLinks) => {
+      expect(telegramCommands(toTelegramHtml(replyTo(t, allowLinks)))).toEqual([]);
+    }), { numRuns: 2000 });
+  });
+
+  it('keeps the slashes of paths and fractions, and reads the same', () => {
+    expect(inertCommands('a/b https://x.example/path 1/2')).toBe('a/b https://x.example/path 1/2');
+    expect(inertCommands('/start now').replaceAll('\u200b', '')).toBe('/start now');
   });
 });
 
