@@ -10,7 +10,7 @@ module.exports = {
       comment: 'src/engine holds the rules: no adapter, no store or scheduler implementation, no CLI, no config loader.',
       severity: 'error',
       from: { path: '^src/engine/' },
-      to: { path: '^(adapters/|src/(stores|scheduler|outbox|redis|clock|cli|config)/)' },
+      to: { path: '^(adapters/|src/(stores|scheduler|outbox|redis|clock|cli|config|chat)/)' },
     },
     {
       name: 'engine-imports-no-io-library',
@@ -88,6 +88,27 @@ module.exports = {
       severity: 'error',
       from: { path: '^adapters/' },
       to: { path: '(^|/)node_modules/(ioredis|bullmq)/|^src/(stores|scheduler|redis)/' },
+    },
+    {
+      name: 'adapters-see-only-the-ports',
+      comment: 'Adapters hand announcements to the outbox and phases to the scheduler through the ports (src/ports): never through an implementation.',
+      severity: 'error',
+      from: { path: '^adapters/' },
+      to: { path: '^src/(outbox|scheduler|stores|redis)/' },
+    },
+    {
+      name: 'only-the-composition-root-imports-adapters',
+      comment: 'src/cli wires the adapters in; nothing else of the product knows them (the rehearsal, bench and tests may).',
+      severity: 'error',
+      from: { path: '^src/', pathNot: '^src/cli/' },
+      to: { path: '^adapters/' },
+    },
+    {
+      name: 'chat-layer-is-platform-free',
+      comment: 'src/chat is what every platform shares: no platform library, no adapter, no store, queue, scheduler, CLI or config.',
+      severity: 'error',
+      from: { path: '^src/chat/' },
+      to: { path: '(^|/)node_modules/(discord\\.js|@discordjs|telegraf|ioredis|bullmq|redis)/|^(adapters|rehearsal|bench)/|^src/(stores|scheduler|outbox|redis|cli|config)/' },
     },
     {
       name: 'only-the-cli-wires',

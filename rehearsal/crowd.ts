@@ -5,8 +5,7 @@
  * own, as the real platforms and their users do not share the bots' CPU.
  */
 import { randomBytes } from 'node:crypto';
-import { decodeCustomId } from '../adapters/discord/ids';
-import { decodeCallback } from '../adapters/telegram/callback';
+import { decodeChatId, ID_MAX_BYTES } from '../src/chat/ids';
 import { FakeDiscord, settled, type InteractionRecord, type PostedMessage } from './stand-ins/discord-stand-in';
 import { FakeBotApi, type BotMessage } from './stand-ins/telegram-stand-in';
 import { threadCpuMs } from './thread-cpu';
@@ -115,7 +114,7 @@ export class Crowd {
     for (const message of this.discord.channelMessages(CROWD_CHANNEL)) {
       for (const row of message.components as { components?: { type: number; custom_id?: string; options?: { value: string }[] }[] }[]) {
         for (const c of row.components ?? []) {
-          const id = c.custom_id ? decodeCustomId(c.custom_id) : null;
+          const id = c.custom_id ? decodeChatId(c.custom_id, ID_MAX_BYTES.discord) : null;
           if (!id || (id.kind !== 'vote' && id.kind !== 'select') || !wanted.has(id.category) || this.ballots.discord.has(id.category)) continue;
           const value = c.options?.[0]?.value;
           this.ballots.discord.set(id.category, { message, customId: c.custom_id!, ...(c.type === 3 && value !== undefined ? { values: [value] } : {}) });
@@ -125,7 +124,7 @@ export class Crowd {
     for (const message of this.telegram.messagesIn({ id: CROWD_CHAT, type: 'supergroup' })) {
       for (const row of message.keyboard) {
         for (const b of row) {
-          const action = decodeCallback(b.callback_data);
+          const action = decodeChatId(b.callback_data, ID_MAX_BYTES.telegram);
           if (action?.kind !== 'vote' || !wanted.has(action.category) || this.ballots.telegram.has(action.category)) continue;
           this.ballots.telegram.set(action.category, { message, data: b.callback_data! });
         }

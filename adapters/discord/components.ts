@@ -12,6 +12,7 @@ import type { ListedProposal } from '../../src/model/events';
 import type { CategorySpec, Locale, VoteRule } from '../../src/model/campaign';
 import { cleanText } from '../../src/engine/text';
 import { t } from '../../src/i18n/messages';
+import { choicesAllowed, pressCasts } from '../../src/chat/ballot';
 import { encodeCustomId, MODAL_FIELDS } from './ids';
 
 export const LIMITS = {
@@ -69,7 +70,7 @@ export interface BallotPlace { readonly campaign: number; readonly category: num
 export function ballotComponents(place: BallotPlace, rule: VoteRule, items: readonly ListedProposal[], locale: Locale): { rows: Row[]; dropped: number } {
   if (items.length === 0) return { rows: [], dropped: 0 };
   const perMessage = LIMITS.rows * LIMITS.selectOptions;
-  if (rule.method === 'single' && items.length <= LIMITS.rows * LIMITS.buttonsPerRow) {
+  if (pressCasts(rule) && items.length <= LIMITS.rows * LIMITS.buttonsPerRow) {
     const buttons = items.map((item) => button(
       encodeCustomId({ kind: 'vote', ...place, proposalId: item.id }), optionLabel(item, LIMITS.buttonLabel), ButtonStyle.Primary,
     ));
@@ -86,7 +87,7 @@ export function ballotComponents(place: BallotPlace, rule: VoteRule, items: read
   const shown = items.slice(0, LIMITS.selectOptions);
   const dropped = items.length - shown.length;
   if (rule.method === 'approval') {
-    const max = Math.min(rule.maxChoices, shown.length);
+    const max = choicesAllowed(rule, shown.length);
     const menu = select(encodeCustomId({ kind: 'select', ...place, page: 0 }), t(locale, 'discord.ballot.approval', { max }), shown, max);
     return { rows: [{ type: ComponentType.ActionRow, components: [menu] }], dropped };
   }

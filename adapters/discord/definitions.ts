@@ -1,128 +1,94 @@
 /**
  * The slash commands, as the JSON `cocreate discord register-commands` sends to Discord
- * (`PUT /applications/{app}/commands`, or a guild's). Names and descriptions are localized:
- * English by default, French for French clients; descriptions come from the message catalog.
+ * (`PUT /applications/{app}/commands`, or a guild's), derived from the chat catalogue: every
+ * entry with a Discord form is a command, or a subcommand of its parent. Names and
+ * descriptions are localized: English by default, French for French clients; descriptions
+ * come from the message catalog (`discord.cmd.*`, `discord.opt.*`). Also the way back: which
+ * catalogue entry an incoming command is.
  */
 import {
   ApplicationCommandOptionType, ApplicationCommandType, InteractionContextType,
-  type APIApplicationCommandOption, type APIApplicationCommandBasicOption, type LocalizationMap,
+  type APIApplicationCommandBasicOption, type APIApplicationCommandOption, type LocalizationMap,
   type RESTPostAPIChatInputApplicationCommandsJSONBody,
 } from 'discord.js';
-import { t, type MessageKey } from '../../src/i18n/messages';
+import { CATALOGUE, SLASH_NAMES_FR, type ChatCommand, type SlashName } from '../../src/chat/catalogue';
+import { OPTIONS, parseSlot, type OptionName, type Slot } from '../../src/chat/options';
+import { CATALOGS, type MessageKey } from '../../src/i18n/messages';
+import type { Locale } from '../../src/model/campaign';
 
-/** The command and option names, English first; French names for French clients. */
-export const COMMAND_NAMES = {
-  propose: 'proposer',
-  proposals: 'mes-idees',
-  status: 'statut',
-  shortlist: 'preselection',
-  campaign: 'campagne',
-  mydata: 'mes-donnees',
-  forgetme: 'oublie-moi',
-  moderate: 'moderer',
-  receipt: 'recu',
-} as const;
+/** A message without placeholders, by a key built from catalogue names (`discord.cmd.<command>[.<subcommand>]`, `discord.opt.<option>`). */
+function text(locale: Locale, key: string): string {
+  const found = CATALOGS[locale][key as MessageKey] as string | undefined;
+  if (found === undefined) throw new Error(`the message catalog has no "${key}"`);
+  return found;
+}
 
-export type CommandName = keyof typeof COMMAND_NAMES;
-
-export const SUBCOMMAND_NAMES = {
-  add: 'ajouter', remove: 'retirer', list: 'voir', review: 'examiner',
-  advance: 'avancer', pause: 'pause', resume: 'reprendre', extend: 'prolonger', reveal: 'reveler', export: 'exporter',
-  ban: 'bannir', unban: 'debannir', bans: 'bannis', 'fan-export': 'export-fan', 'fan-erase': 'effacer-fan',
-} as const;
-
-export type SubcommandName = keyof typeof SUBCOMMAND_NAMES;
-
-export const OPTION_NAMES = {
-  campaign: 'campagne', category: 'categorie', proposal: 'idee', duration: 'duree', confirm: 'confirmer', fan: 'fan', reason: 'raison',
-} as const;
-
-type DescriptionKey = Extract<MessageKey, `discord.cmd.${string}` | `discord.opt.${string}`>;
-
-function described(key: DescriptionKey): { description: string; description_localizations: LocalizationMap } {
-  const en = t('en', key);
-  return { description: en, description_localizations: { fr: t('fr', key), 'en-US': en, 'en-GB': en } };
+function described(key: string): { description: string; description_localizations: LocalizationMap } {
+  const en = text('en', key);
+  return { description: en, description_localizations: { fr: text('fr', key), 'en-US': en, 'en-GB': en } };
 }
 
 function named(en: string, fr: string): { name: string; name_localizations: LocalizationMap } {
   return { name: en, name_localizations: { fr, 'en-US': en, 'en-GB': en } };
 }
 
-function campaignOption(): APIApplicationCommandBasicOption {
-  return { type: ApplicationCommandOptionType.String, ...named('campaign', OPTION_NAMES.campaign), ...described('discord.opt.campaign'), required: false, autocomplete: true, max_length: 100 };
+function option(slot: Slot): APIApplicationCommandBasicOption {
+  const { option: name, optional } = parseSlot(slot);
+  const slash = OPTIONS[name].slash;
+  if (!slash) throw new Error(`option ${name} has no slash form`);
+  const base = { type: ApplicationCommandOptionType.String, ...named(name, slash.fr), ...described(`discord.opt.${name}`), required: !optional } as const;
+  if (slash.choice) {
+    const { value, label } = slash.choice;
+    return { ...base, choices: [{ name: text('en', label), name_localizations: { fr: text('fr', label) }, value }] };
+  }
+  return { ...base, ...(slash.autocomplete ? { autocomplete: true } : {}), ...(slash.maxLength === undefined ? {} : { max_length: slash.maxLength }) } as APIApplicationCommandBasicOption;
 }
 
-function categoryOption(required: boolean): APIApplicationCommandBasicOption {
-  return { type: ApplicationCommandOptionType.String, ...named('category', OPTION_NAMES.category), ...described('discord.opt.category'), required, autocomplete: true, max_length: 100 };
-}
-
-function proposalOption(): APIApplicationCommandBasicOption {
-  return { type: ApplicationCommandOptionType.String, ...named('proposal', OPTION_NAMES.proposal), ...described('discord.opt.proposal'), required: true, autocomplete: true, max_length: 32 };
-}
-
-function durationOption(): APIApplicationCommandBasicOption {
-  return { type: ApplicationCommandOptionType.String, ...named('duration', OPTION_NAMES.duration), ...described('discord.opt.duration'), required: true, max_length: 40 };
-}
-
-/** A fan: a Discord user id or mention, or `platform:id` (issue 7). */
-function fanOption(): APIApplicationCommandBasicOption {
-  return { type: ApplicationCommandOptionType.String, ...named('fan', OPTION_NAMES.fan), ...described('discord.opt.fan'), required: true, max_length: 100 };
-}
-
-function reasonOption(): APIApplicationCommandBasicOption {
-  return { type: ApplicationCommandOptionType.String, ...named('reason', OPTION_NAMES.reason), ...described('discord.opt.reason'), required: false, max_length: 280 };
-}
-
-/** /forgetme's confirmation: one choice, so erasing always takes a deliberate pick. */
-function confirmOption(): APIApplicationCommandBasicOption {
-  return {
-    type: ApplicationCommandOptionType.String, ...named('confirm', OPTION_NAMES.confirm), ...described('discord.opt.confirm'), required: false,
-    choices: [{ name: t('en', 'discord.choice.confirm'), name_localizations: { fr: t('fr', 'discord.choice.confirm') }, value: 'yes' }],
-  };
-}
-
-function subcommand(name: SubcommandName, key: DescriptionKey, options: APIApplicationCommandBasicOption[]): APIApplicationCommandOption {
-  // Required options must come first.
-  const sorted = [...options.filter((o) => o.required), ...options.filter((o) => !o.required)];
-  return { type: ApplicationCommandOptionType.Subcommand, ...named(name, SUBCOMMAND_NAMES[name]), ...described(key), options: sorted };
-}
-
-function command(name: CommandName, options: APIApplicationCommandOption[]): RESTPostAPIChatInputApplicationCommandsJSONBody {
-  return {
-    type: ApplicationCommandType.ChatInput, ...named(name, COMMAND_NAMES[name]), ...described(`discord.cmd.${name}`), options,
-    contexts: [InteractionContextType.Guild],
-  };
+/** Discord wants the required options first. */
+function options(slots: readonly Slot[]): APIApplicationCommandBasicOption[] {
+  const all = slots.map(option);
+  return [...all.filter((o) => o.required), ...all.filter((o) => !o.required)];
 }
 
 /** Every slash command of the bot, ready for `PUT …/commands`. */
 export function commandDefinitions(): RESTPostAPIChatInputApplicationCommandsJSONBody[] {
-  return [
-    command('propose', [categoryOption(false), campaignOption()]),
-    command('proposals', [campaignOption()]),
-    command('status', [campaignOption()]),
-    command('shortlist', [
-      subcommand('add', 'discord.cmd.shortlist.add', [proposalOption(), campaignOption()]),
-      subcommand('remove', 'discord.cmd.shortlist.remove', [proposalOption(), campaignOption()]),
-      subcommand('list', 'discord.cmd.shortlist.list', [categoryOption(true), campaignOption()]),
-      subcommand('review', 'discord.cmd.shortlist.review', [categoryOption(true), campaignOption()]),
-    ]),
-    command('campaign', [
-      subcommand('advance', 'discord.cmd.campaign.advance', [categoryOption(false), campaignOption()]),
-      subcommand('pause', 'discord.cmd.campaign.pause', [categoryOption(false), campaignOption()]),
-      subcommand('resume', 'discord.cmd.campaign.resume', [categoryOption(false), campaignOption()]),
-      subcommand('extend', 'discord.cmd.campaign.extend', [durationOption(), categoryOption(false), campaignOption()]),
-      subcommand('reveal', 'discord.cmd.campaign.reveal', [categoryOption(false), campaignOption()]),
-      subcommand('export', 'discord.cmd.campaign.export', [campaignOption()]),
-      subcommand('fan-export', 'discord.cmd.campaign.fan-export', [fanOption(), campaignOption()]),
-      subcommand('fan-erase', 'discord.cmd.campaign.fan-erase', [fanOption(), campaignOption()]),
-    ]),
-    command('mydata', [campaignOption()]),
-    command('forgetme', [confirmOption(), campaignOption()]),
-    command('moderate', [
-      subcommand('ban', 'discord.cmd.moderate.ban', [fanOption(), reasonOption(), campaignOption()]),
-      subcommand('unban', 'discord.cmd.moderate.unban', [fanOption(), campaignOption()]),
-      subcommand('bans', 'discord.cmd.moderate.bans', [campaignOption()]),
-    ]),
-    command('receipt', [categoryOption(false), campaignOption()]),
-  ];
+  const commands = new Map<SlashName, RESTPostAPIChatInputApplicationCommandsJSONBody & { options: APIApplicationCommandOption[] }>();
+  for (const entry of CATALOGUE) {
+    const form = entry.discord;
+    if (!form) continue;
+    let command = commands.get(form.command);
+    if (!command) {
+      command = {
+        type: ApplicationCommandType.ChatInput, ...named(form.command, SLASH_NAMES_FR[form.command]), ...described(`discord.cmd.${form.command}`),
+        options: form.subcommand === undefined ? options(form.options) : [],
+        contexts: [InteractionContextType.Guild],
+      };
+      commands.set(form.command, command);
+    }
+    if (form.subcommand !== undefined) {
+      command.options.push({
+        type: ApplicationCommandOptionType.Subcommand, ...named(form.subcommand, SLASH_NAMES_FR[form.subcommand]),
+        ...described(`discord.cmd.${form.command}.${form.subcommand}`), options: options(form.options),
+      });
+    }
+  }
+  return [...commands.values()];
+}
+
+const ROUTES: ReadonlyMap<string, ChatCommand> = new Map(
+  CATALOGUE.flatMap((entry) => (entry.discord ? [[slashKey(entry.discord.command, entry.discord.subcommand ?? null), entry] as const] : [])),
+);
+
+function slashKey(command: string, subcommand: string | null): string {
+  return subcommand === null ? command : `${command} ${subcommand}`;
+}
+
+/** The catalogue entry of an incoming slash command (its English names), or undefined. */
+export function slashCommand(command: string, subcommand: string | null): ChatCommand | undefined {
+  return ROUTES.get(slashKey(command, subcommand));
+}
+
+/** The options an entry takes on Discord, by name (what an interaction's options are read as). */
+export function slashOptions(entry: ChatCommand): readonly OptionName[] {
+  return (entry.discord?.options ?? []).map((slot) => parseSlot(slot).option);
 }

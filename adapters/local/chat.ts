@@ -4,21 +4,20 @@
  * `cocreate run` when no platform token is set; works on a TTY and on piped input.
  */
 import * as readline from 'node:readline';
-import type { Command, CommandResult } from '../../src/engine/commands';
-import type { CampaignEvent } from '../../src/model/events';
-import type { Actor, CampaignSpec, Locale, Role } from '../../src/model/campaign';
-import { t } from '../../src/i18n/messages';
-import type { DeliveryTarget } from '../../src/ports/outbox';
-import { renderEvent, renderResult, toPlainText } from '../../src/render/message';
-import { exportCsv, exportFileName, exportJson } from '../../src/render/export-files';
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { LOCAL_VERBS, parseLocalCommand, type CommandBody, type LocalCommand, type LocalVerb } from './parse';
+import type { Actor, CampaignSpec, Locale, Role } from '../../src/model/campaign';
+import type { Deliver, DeliveryTarget } from '../../src/ports/outbox';
+import { t } from '../../src/i18n/messages';
+import type { LocalVerb } from '../../src/chat/catalogue';
+import { Announcer } from '../../src/chat/delivery';
+import { CampaignDirectory } from '../../src/chat/directory';
+import { exportFiles } from '../../src/chat/flows';
+import { inCampaign, type CommandBody, type CommandRunner } from '../../src/chat/runner';
+import { renderEvent, renderResult, toPlainText } from '../../src/render/message';
+import { LOCAL_VERBS, parseLocalCommand, type LocalCommand } from './parse';
 
-/** What the chat needs of the engine: its one entry point. */
-export interface CommandRunner {
-  execute(command: Command, actor: Actor): Promise<CommandResult>;
-}
+export type { CommandRunner } from '../../src/chat/runner';
 
 export interface LocalChatOptions {
   readonly engine: CommandRunner;
@@ -70,22 +69,29 @@ export class LocalChat {
     this.markClosed = markClosed;
     this.campaigns = new Map(options.campaigns.map((c) => [c.id, c]));
     this.campaign = options.campaigns[0];
+    const announcer = new Announcer({
+      platform: 'local', directory: new CampaignDirectory(options.campaigns, options.locale),
+      log: (line) => this.log(line),
+      // The terminal shows no picture (`cocreate results ID --chart DIR` draws it).
+      draw: () => null,
+      steps: ({ event, campaign, locale }) => [async () => {
+        this.announce(`${ANNOUNCEMENT_MARK} ${campaign.title}\n${toPlainText(renderEvent(event, campaign, locale))}`);
+      }],
+      // Printing does not fail for a reason a retry would fix.
+      classify: () => ({ kind: 'retry' }),
+    });
+    this.deliver = announcer.deliver;
+    this.targets = announcer.targets;
   }
 
   /**
    * The outbox's delivery function for the local platform: prints the announcement, marked
    * with 📣 and its campaign's title. Events of campaigns not loaded here are ignored.
    */
-  readonly deliver = async (event: CampaignEvent, _target: DeliveryTarget): Promise<void> => {
-    const campaign = this.campaigns.get(event.campaignId);
-    if (campaign === undefined) return;
-    const body = toPlainText(renderEvent(event, campaign, this.options.locale ?? campaign.locale));
-    this.announce(`${ANNOUNCEMENT_MARK} ${campaign.title}\n${body}`);
-  };
+  readonly deliver: Deliver;
 
   /** Where a campaign's announcements go on the local platform: the terminal, if it is loaded here. */
-  readonly targets = (campaignId: string): readonly DeliveryTarget[] =>
-    this.campaigns.has(campaignId) ? [{ platform: 'local', channel: 'terminal' }] : [];
+  readonly targets: (campaignId: string) => readonly DeliveryTarget[];
 
   /**
    * Greets, then reads and answers one line at a time, in order, until the input ends or the
@@ -166,15 +172,15 @@ export class LocalChat {
       this.say(t(this.locale(), 'local.no-campaign'));
       return;
     }
-    const command: Command = { ...body, campaignId: campaign.id };
+    const command = inCampaign(body, campaign.id);
     const result = await this.options.engine.execute(command, this.actor);
     this.say(toPlainText(renderResult(result, command, campaign, this.locale())));
     if (result.ok && result.type === 'export') {
       const dir = this.options.exportDir ?? '.';
       await mkdir(dir, { recursive: true });
-      for (const [extension, text] of [['csv', exportCsv(result.export)], ['json', exportJson(result.export)]] as const) {
-        const path = join(dir, exportFileName(result.export, extension));
-        await writeFile(path, text, 'utf8');
+      for (const file of exportFiles(result.export)) {
+        const path = join(dir, file.name);
+        await writeFile(path, file.text, 'utf8');
         this.say(t(this.locale(), 'export.written', { path }));
       }
     }

@@ -1,12 +1,13 @@
 /**
- * What an inline button carries back (`callback_data`, at most 64 bytes): a short, opaque
- * action with indexes into the loaded campaigns and their categories, and a proposal id.
- * Nothing in it is trusted: the engine re-checks every id, and anything that does not parse
- * is answered as an invalid command.
+ * What an inline button carries back (`callback_data`, at most 64 bytes): the chat layer's one
+ * id codec (src/chat/ids.ts), with the kinds Telegram's keyboards use. Nothing in it is
+ * trusted: the engine re-checks every id, and anything that does not parse is answered as an
+ * invalid command.
  */
+import { decodeChatId, encodeChatId, ID_MAX_BYTES, type ChatId } from '../../src/chat/ids';
 
 /** The longest `callback_data` Telegram accepts, in UTF-8 bytes. */
-export const CALLBACK_DATA_MAX_BYTES = 64;
+export const CALLBACK_DATA_MAX_BYTES = ID_MAX_BYTES.telegram;
 
 export type CallbackAction =
   /** Vote for (single) or pick (approval, ranked) an option of a ballot. */
@@ -22,49 +23,24 @@ export type CallbackAction =
   | { readonly kind: 'shortlist.add'; readonly campaign: number; readonly proposalId: string }
   | { readonly kind: 'shortlist.remove'; readonly campaign: number; readonly proposalId: string };
 
-const PREFIX = {
-  vote: 'v', 'vote.submit': 'vd', 'vote.reset': 'vr', propose: 'p', edit: 'e', withdraw: 'w', 'shortlist.add': 'sa', 'shortlist.remove': 'sr',
-} as const satisfies Record<CallbackAction['kind'], string>;
+/** Telegram's names for the codec's kinds (its actions read like the engine's commands). */
+const KINDS = {
+  vote: 'vote', 'vote.submit': 'vote-submit', 'vote.reset': 'vote-reset', propose: 'propose',
+  edit: 'edit', withdraw: 'withdraw', 'shortlist.add': 'shortlist-add', 'shortlist.remove': 'shortlist-remove',
+} as const satisfies Record<CallbackAction['kind'], ChatId['kind']>;
 
-const PROPOSAL_ID = /^[A-Za-z0-9_-]{1,32}$/;
-const INDEX = /^\d{1,3}$/;
+const ACTIONS = new Map<ChatId['kind'], CallbackAction['kind']>(Object.entries(KINDS).map(([action, kind]) => [kind, action as CallbackAction['kind']]));
 
 /** The `callback_data` of an action; throws if it would not fit (a bug: ids are short). */
 export function encodeCallback(action: CallbackAction): string {
-  const fields: (string | number)[] = [PREFIX[action.kind], action.campaign];
-  if ('category' in action) fields.push(action.category);
-  if ('proposalId' in action) fields.push(action.proposalId);
-  const data = fields.join(':');
-  if (Buffer.byteLength(data, 'utf8') > CALLBACK_DATA_MAX_BYTES) throw new Error(`callback_data too long: ${data}`);
-  return data;
+  return encodeChatId({ ...action, kind: KINDS[action.kind] } as ChatId, CALLBACK_DATA_MAX_BYTES);
 }
 
 /** The action of a button press, or null when the data is not one of ours (forged, or from an older version). */
 export function decodeCallback(data: string | undefined): CallbackAction | null {
-  if (typeof data !== 'string' || data.length > CALLBACK_DATA_MAX_BYTES) return null;
-  const [prefix, a, b, c, ...rest] = data.split(':');
-  if (rest.length > 0 || a === undefined || !INDEX.test(a)) return null;
-  const campaign = Number(a);
-  const index = (s: string | undefined): number | null => (s !== undefined && INDEX.test(s) ? Number(s) : null);
-  const id = (s: string | undefined): string | null => (s !== undefined && PROPOSAL_ID.test(s) ? s : null);
-  switch (prefix) {
-    case 'v': {
-      const category = index(b);
-      const proposalId = id(c);
-      return category === null || proposalId === null ? null : { kind: 'vote', campaign, category, proposalId };
-    }
-    case 'vd': case 'vr': case 'p': {
-      const category = index(b);
-      if (category === null || c !== undefined) return null;
-      return { kind: prefix === 'vd' ? 'vote.submit' : prefix === 'vr' ? 'vote.reset' : 'propose', campaign, category };
-    }
-    case 'e': case 'w': case 'sa': case 'sr': {
-      const proposalId = id(b);
-      if (proposalId === null || c !== undefined) return null;
-      const kind = prefix === 'e' ? 'edit' : prefix === 'w' ? 'withdraw' : prefix === 'sa' ? 'shortlist.add' : 'shortlist.remove';
-      return { kind, campaign, proposalId };
-    }
-    default:
-      return null;
-  }
+  const id = decodeChatId(data, CALLBACK_DATA_MAX_BYTES);
+  const kind = id === null ? undefined : ACTIONS.get(id.kind);
+  // Telegram's keyboards always name the category of an idea being proposed.
+  if (id === null || kind === undefined || (id.kind === 'propose' && id.category === undefined)) return null;
+  return { ...id, kind } as CallbackAction;
 }

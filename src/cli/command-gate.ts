@@ -6,7 +6,7 @@
 import { refuse } from '../model/refusals';
 import type { Actor } from '../model/campaign';
 import type { Command, CommandResult } from '../engine/commands';
-import type { CommandRunner } from '../observe/metrics';
+import type { CommandRunner } from '../chat/runner';
 
 export class CommandGate implements CommandRunner {
   private closed = false;

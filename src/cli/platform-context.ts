@@ -3,15 +3,13 @@
  * campaigns, and the outbox to register its delivery function with. It never sees the store,
  * Redis or BullMQ.
  */
-import type { Actor, CampaignSpec } from '../model/campaign';
-import type { Command, CommandResult } from '../engine/commands';
+import type { CampaignSpec } from '../model/campaign';
+import type { CommandRunner } from '../chat/runner';
 import type { Outbox } from '../ports/outbox';
 import type { RunConfig } from '../config';
 
 export interface PlatformContext {
-  readonly engine: {
-    execute(command: Command, actor: Actor): Promise<CommandResult>;
-  };
+  readonly engine: CommandRunner;
   readonly campaigns: readonly CampaignSpec[];
   readonly outbox: Outbox;
   readonly config: RunConfig;

@@ -9,11 +9,9 @@ import type { Command, CommandResult } from '../engine/commands';
 import type { Clock } from '../ports/clock';
 import { RateLimitedError, type Deliver, type Outbox } from '../ports/outbox';
 import type { PhaseScheduler } from '../ports/phase-scheduler';
+import type { CommandRunner } from '../chat/runner';
 
-/** The engine's one entry point, as the adapters see it. */
-export interface CommandRunner {
-  execute(command: Command, actor: Actor): Promise<CommandResult>;
-}
+export type { CommandRunner } from '../chat/runner';
 
 /** An outbox that can tell how many deliveries are waiting (both implementations can). */
 export interface BacklogSource {

@@ -96,23 +96,21 @@ describe('the Telegram adapter', () => {
     expect(logged.join('\n')).toContain('bot was kicked');
   });
 
-  it('posts a ballot with the shortlist it asks the engine for, every fan text escaped', async () => {
-    engine.answer = (command) => (command.type === 'shortlist.list'
-      ? { ok: true, type: 'shortlist.list', proposals: [proposal('1', '<b>x</b> & @all', '</code>'), proposal('2', 'fine')] }
-      : { ok: false, code: 'command.invalid' });
-    await adapter.deliver(event({ kind: 'shortlist.published', items: [], endsAt: Date.UTC(2030, 0, 1) }), target);
+  it('posts a ballot with the shortlist the event carries, every fan text escaped, without asking the engine', async () => {
+    const items = [{ id: '1', text: '<b>x</b> & @all', author: '</code>' }, { id: '2', text: 'fine', author: 'Alice' }];
+    await adapter.deliver(event({ kind: 'shortlist.published', items, endsAt: Date.UTC(2030, 0, 1) }), target);
     const [ballot] = fake.messagesIn(group);
     expect(ballot!.text).toContain('#1 · <b>x</b> & @\u200ball — </code>');
     expect(ballot!.entities).toEqual([]);
     expect(ballot!.keyboard.flat().map((b) => b.callback_data)).toEqual(['v:0:0:1', 'v:0:0:2']);
+    expect(engine.seen).toEqual([]);
   });
 
   it('answers a press even when the engine fails, and keeps its own error boundary', async () => {
-    engine.answer = (command) => {
-      if (command.type === 'shortlist.list') return { ok: true, type: 'shortlist.list', proposals: [proposal('1', 'a')] };
+    engine.answer = () => {
       throw new Error('boom');
     };
-    await adapter.deliver(event({ kind: 'shortlist.published', items: [], endsAt: 0 }), target);
+    await adapter.deliver(event({ kind: 'shortlist.published', items: [{ id: '1', text: 'a' }], endsAt: 0 }), target);
     const ballot = fake.messagesIn(group)[0]!;
     const answer = await fake.waitForAnswer(fake.press(fake.user(5, 'Eve'), ballot, 'v:0:0:1'));
     expect(answer).toEqual({ text: 'We could not confirm that right now. Please try again in a moment: trying again is safe, nothing is ever counted twice.', show_alert: true });
@@ -192,11 +190,8 @@ describe('a button press in webhook mode', () => {
     const { hooked } = await startHooked((port) => `https://127.0.0.1:${port}/tg/hook`); // loopback: the fake delivers to it
     const since = fake.calls.length; // the polling adapter of beforeEach made calls before
     try {
-      engine.answer = (command) => {
-        if (command.type === 'shortlist.list') return { ok: true, type: 'shortlist.list', proposals: [proposal('1', 'a')] };
-        return { ok: true, type: 'vote', categoryId: 'one', choice: ['1'], changed: false, labels: ['a'] };
-      };
-      await hooked.deliver(event({ kind: 'shortlist.published', items: [], endsAt: 0 }), target);
+      engine.answer = () => ({ ok: true, type: 'vote', categoryId: 'one', choice: ['1'], changed: false, labels: ['a'] });
+      await hooked.deliver(event({ kind: 'shortlist.published', items: [{ id: '1', text: 'a' }], endsAt: 0 }), target);
       const ballot = fake.messagesIn(group)[0]!;
       const answer = await fake.waitForAnswer(fake.press(fake.user(5, 'Eve'), ballot, 'v:0:0:1'));
       expect(answer.show_alert).toBe(false);
