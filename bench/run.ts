@@ -5,7 +5,9 @@
  * on REDIS_URL or 127.0.0.1:6379), then the command line's start (bench/cli.ts). Options: --ballots N
  * (default 1000000), --fans N (default 100000) and --rate R (default 1667 fans/s) for the rehearsal,
  * --acks N (default 60000 ballots per ack mode) for the durability section (bench/durability.ts),
- * --runs N (default 10) for the command line, --only memory|redis|durability|rehearsal|cli|profile,
+ * --categories N (the largest simulated file, default MAX_CATEGORIES) and --simulate-fans N (default
+ * 100) for the simulate section (bench/simulate.ts), --runs N (default 10) for the command line,
+ * --only memory|redis|durability|simulate|cli|rehearsal|profile,
  * --no-write. `--only profile` (not part of the default run) profiles the rehearsal's bots
  * (bench/profile.ts; --fans defaults to 20000 there, --profile-dir to profiles/).
  */
@@ -17,6 +19,7 @@ import { VirtualClock } from '../src/clock/virtual-clock';
 import { embeddedRuntime } from '../src/cli/runtime';
 import { benchRedis, redisSection } from './redis';
 import { benchRehearsal, rehearsalSection } from './rehearsal';
+import { benchSimulate, simulateSection } from './simulate';
 import { benchDurability, durabilitySection } from './durability';
 import { benchProfile, DEFAULT_PROFILE_DIR, profileSection } from './profile';
 import { benchCli, cliSection } from './cli';
@@ -98,32 +101,67 @@ function machine(): string {
   return `${cpu.length} × ${cpu[0]?.model ?? 'cpu'}, ${(totalmem() / 2 ** 30).toFixed(0)} GiB, ${osType()} ${release()}, Node ${process.version}`;
 }
 
+/** What a section needs to run and publish itself. */
+interface SectionContext {
+  readonly values: Readonly<Record<string, string | boolean | undefined>>;
+  readonly meta: { readonly machine: string; readonly command: string; readonly date: string };
+  readonly command: string;
+}
+
+/** After an overloaded surge the clients may still be chewing on stale events: do not hang. */
+function exitSoon(): void {
+  setTimeout(() => process.exit(process.exitCode ?? 0), 5_000).unref();
+}
+
+const num = (value: string | boolean | undefined, fallback: number): number => (typeof value === 'string' ? Number(value) : fallback);
+
+/**
+ * Every section of BENCHMARKS.md, in the order of a full run: one entry each, so that adding a
+ * section is one entry here and one option in OPTIONS. `inDefault: false`: only with --only.
+ */
+const SECTIONS: readonly { readonly name: string; readonly inDefault: boolean; readonly run: (ctx: SectionContext) => Promise<string> }[] = [
+  { name: 'memory', inDefault: true, run: ({ values, command }) => memorySection(num(values.ballots, 1_000_000), command) },
+  { name: 'redis', inDefault: true, run: async ({ values, meta }) => redisSection(await benchRedis({ ballots: num(values.ballots, 1_000_000) }), meta) },
+  { name: 'durability', inDefault: true, run: async ({ values, meta }) => durabilitySection(await benchDurability({ ballots: num(values.acks, 60_000) }), meta) },
+  {
+    name: 'simulate', inDefault: true,
+    run: async ({ values, meta }) => simulateSection(await benchSimulate({ fans: num(values['simulate-fans'], 100), ...(values.categories ? { limit: num(values.categories, 0) } : {}) }), meta),
+  },
+  { name: 'cli', inDefault: true, run: async ({ values, meta }) => cliSection(benchCli({ runs: num(values.runs, 10) }), meta) },
+  {
+    name: 'rehearsal', inDefault: true,
+    run: async ({ values, meta }) => {
+      exitSoon();
+      return rehearsalSection(await benchRehearsal({ fans: num(values.fans, 100_000), rate: num(values.rate, 1667), warmRuns: 3 }), meta);
+    },
+  },
+  {
+    name: 'profile', inDefault: false,
+    run: async ({ values, meta }) => {
+      exitSoon();
+      const dir = typeof values['profile-dir'] === 'string' ? values['profile-dir'] : DEFAULT_PROFILE_DIR;
+      return profileSection(await benchProfile({ fans: num(values.fans, 20_000), rate: num(values.rate, 1667), dir }), meta);
+    },
+  },
+];
+
+/** Every option; each one given is repeated in the published command. */
+const OPTIONS = ['ballots', 'acks', 'fans', 'rate', 'categories', 'simulate-fans', 'runs', 'profile-dir'] as const;
+
 async function main(): Promise<void> {
-  const { values } = parseArgs({ options: { ballots: { type: 'string' }, 'no-write': { type: 'boolean' }, only: { type: 'string' }, fans: { type: 'string' }, rate: { type: 'string' }, acks: { type: 'string' }, runs: { type: 'string' }, 'profile-dir': { type: 'string' } } });
-  const acks = Number(values.acks ?? 60_000);
-  const ballots = Number(values.ballots ?? 1_000_000);
+  const { values } = parseArgs({
+    options: { 'no-write': { type: 'boolean' }, only: { type: 'string' }, ...Object.fromEntries(OPTIONS.map((o) => [o, { type: 'string' as const }])) },
+  });
   const only = values.only;
-  const fans = Number(values.fans ?? (only === 'profile' ? 20_000 : 100_000));
-  const rate = Number(values.rate ?? 1667);
-  if (only !== undefined && !['memory', 'redis', 'durability', 'rehearsal', 'cli', 'profile'].includes(only)) throw new Error(`--only takes memory, redis, durability, rehearsal, cli or profile, not ${only}`);
-  const runs = Number(values.runs ?? 10);
-  const extra = [only ? ` --only ${only}` : '', values.ballots ? ` --ballots ${ballots}` : '', values.acks ? ` --acks ${acks}` : '', values.fans ? ` --fans ${fans}` : '', values.rate ? ` --rate ${rate}` : '', values.runs ? ` --runs ${runs}` : '', values['profile-dir'] ? ` --profile-dir ${values['profile-dir']}` : ''].join('');
+  const names = SECTIONS.map((section) => section.name);
+  if (only !== undefined && !names.includes(only)) throw new Error(`--only takes ${names.join(', ')}, not ${only}`);
+  const extra = [only ? ` --only ${only}` : '', ...OPTIONS.map((o) => (typeof values[o] === 'string' ? ` --${o} ${values[o]}` : ''))].join('');
   const command = `npm run bench${extra ? ` --${extra}` : ''}`;
-  const date = new Date().toISOString().slice(0, 10);
+  const meta = { machine: machine(), command, date: new Date().toISOString().slice(0, 10) };
   const write = !values['no-write'];
-  if (only === undefined || only === 'memory') await publish('memory', await memorySection(ballots, command), write);
-  if (only === undefined || only === 'redis') await publish('redis', redisSection(await benchRedis({ ballots }), { machine: machine(), command, date }), write);
-  if (only === undefined || only === 'durability') await publish('durability', durabilitySection(await benchDurability({ ballots: acks }), { machine: machine(), command, date }), write);
-  if (only === undefined || only === 'cli') await publish('cli', cliSection(benchCli({ runs }), { machine: machine(), command, date }), write);
-  if (only === undefined || only === 'rehearsal') {
-    await publish('rehearsal', rehearsalSection(await benchRehearsal({ fans, rate, warmRuns: 3 }), { machine: machine(), command, date }), write);
-    // After an overloaded surge the clients may still be chewing on stale events: do not hang.
-    setTimeout(() => process.exit(process.exitCode ?? 0), 5_000).unref();
-  }
-  if (only === 'profile') {
-    const figures = await benchProfile({ fans, rate, dir: values['profile-dir'] ?? DEFAULT_PROFILE_DIR });
-    await publish('profile', profileSection(figures, { machine: machine(), command, date }), write);
-    setTimeout(() => process.exit(process.exitCode ?? 0), 5_000).unref();
+  for (const section of SECTIONS) {
+    if (only === undefined ? !section.inDefault : only !== section.name) continue;
+    await publish(section.name, await section.run({ values, meta, command }), write);
   }
 }
 
@@ -155,7 +193,7 @@ async function memorySection(ballots: number, command: string): Promise<string> 
 }
 
 /** Prints a section and, when `write`, puts it between its markers in BENCHMARKS.md (replacing the old one). */
-async function publish(name: 'memory' | 'redis' | 'durability' | 'rehearsal' | 'cli' | 'profile', section: string, write: boolean): Promise<void> {
+async function publish(name: string, section: string, write: boolean): Promise<void> {
   process.stdout.write(`${section}\n`);
   if (!write) return;
   let doc = '# Benchmarks\n\nFigures written by `npm run bench`. Each section names its machine and command.\n';

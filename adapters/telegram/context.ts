@@ -9,7 +9,7 @@ import type { Chat, InlineKeyboardButton, Message, User } from 'telegraf/types';
 import type { Command, CommandResult } from '../../src/engine/commands';
 import type { Actor, CampaignSpec, Locale } from '../../src/model/campaign';
 import { TELEGRAM_CHAT_ADMINS } from '../../src/engine/permissions';
-import { messageTokens, type MessageKey } from '../../src/i18n/messages';
+import { messageTokens, nestQuotes, type MessageKey } from '../../src/i18n/messages';
 import { BallotPicks } from '../../src/chat/ballot';
 import { describeError } from '../../src/chat/delivery';
 import type { CampaignDirectory, ChatScope } from '../../src/chat/directory';
@@ -167,7 +167,8 @@ export class TelegramContext {
     const html = messageTokens(locale, key).map((token) => {
       if (typeof token === 'string') return toTelegramHtml({ parts: [token] });
       if (token.placeholder === 'name') return `<a href="tg://user?id=${user.id}">${toTelegramHtml({ parts: [{ fan: displayName(user) }] })}</a>`;
-      return toTelegramHtml({ parts: [{ fan: params[token.placeholder] ?? '' }] });
+      const value = params[token.placeholder] ?? '';
+      return toTelegramHtml({ parts: [{ fan: token.within ? nestQuotes(value, token.within) : value }] });
     }).join('');
     await this.send(chatId, html, { forceReply: true, ...(replyTo !== undefined ? { replyTo } : {}) });
   }

@@ -8,6 +8,7 @@ import { Input, TelegramError, type Telegram } from 'telegraf';
 import { Announcer, type Announcement, type DeliveryFailure, type DeliveryStep } from '../../src/chat/delivery';
 import type { CampaignDirectory } from '../../src/chat/directory';
 import { cleanText } from '../../src/engine/text';
+import { categoryById } from '../../src/model/campaign';
 import { t } from '../../src/i18n/messages';
 import { renderEvent, toTelegramHtml } from '../../src/render/message';
 import { sendHtml } from './context';
@@ -29,7 +30,7 @@ function announcementSteps(telegram: Telegram, announcement: Announcement): Deli
   const chunks = splitTelegramHtml(toTelegramHtml(message));
   const steps: DeliveryStep[] = chunks.map((chunk, i) => () => sendHtml(telegram, target.channel, chunk, i === chunks.length - 1 && keyboard ? { keyboard } : {}));
   if (picture) {
-    const category = campaign.categories.find((c) => c.id === event.categoryId);
+    const category = categoryById(campaign, event.categoryId);
     steps.push(async () => {
       await telegram.sendPhoto(target.channel, Input.fromBuffer(picture.chart.png, picture.name), {
         caption: clip(t(locale, 'chart.title', { category: cleanText(category?.title ?? event.categoryId) }), CAPTION_MAX),

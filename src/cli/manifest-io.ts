@@ -6,6 +6,7 @@ import { readFile } from 'node:fs/promises';
 import { z } from 'zod';
 import { MANIFEST_FORMAT, type ResultsManifest } from '../engine/manifest';
 import type { AuditEntry } from '../model/audit';
+import { isoInstant } from '../model/time-bounds';
 
 const hex64 = z.string().regex(/^[0-9a-f]{64}$/);
 const counts = z.record(z.string(), z.int().min(0));
@@ -54,7 +55,7 @@ export async function readManifest(path: string): Promise<{ ok: true; manifest: 
 export function auditLine(e: AuditEntry): string {
   const what = [e.categoryId, e.target === undefined ? undefined : `#${e.target}`].filter(Boolean).join(' ');
   const change = e.before === undefined && e.after === undefined ? '' : `  ${JSON.stringify(e.before ?? null)} -> ${JSON.stringify(e.after ?? null)}`;
-  return `${new Date(e.at).toISOString()}  ${e.actor.platform}:${e.actor.userId} (${JSON.stringify(e.actor.displayName)})  ${e.action}${what ? `  ${what}` : ''}${change}`;
+  return `${isoInstant(e.at)}  ${e.actor.platform}:${e.actor.userId} (${JSON.stringify(e.actor.displayName)})  ${e.action}${what ? `  ${what}` : ''}${change}`;
 }
 
 const BALLOT = '\u0000ballot:';

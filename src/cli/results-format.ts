@@ -1,7 +1,7 @@
 /**
  * Text renderings of the results document for the terminal and for spreadsheets.
  */
-import type { CampaignSpec } from '../model/campaign';
+import { categoryById, type CampaignSpec } from '../model/campaign';
 import type { ResultsDocument } from '../engine/engine';
 import type { ExportDocument } from '../engine/commands';
 
@@ -9,7 +9,7 @@ import type { ExportDocument } from '../engine/commands';
 export function winnersTable(spec: CampaignSpec, doc: ResultsDocument): string {
   const rows: string[][] = [['category', 'rank', 'winner', 'author', 'votes', 'ballots', 'proposals']];
   for (const c of doc.categories) {
-    const title = spec.categories.find((s) => s.id === c.id)?.title ?? c.id;
+    const title = categoryById(spec, c.id)?.title ?? c.id;
     // null: hidden until the vote closes.
     const ballots = c.ballots === null ? 'hidden' : String(c.ballots);
     if (c.winners.length === 0) rows.push([title, '-', '(no winner)', '', '0', ballots, String(c.proposals)]);

@@ -10,7 +10,7 @@ export const USAGES = {
 Checks campaign files (.yaml, .yml or .json). Prints "ok FILE" for each valid file and exits 0;
 otherwise prints one line per problem, "FILE:LINE:COL path.to.key: message", and exits 1.
 `,
-  run: `Usage: cocreate run [FILE…] [--from-now]
+  run: `Usage: cocreate run [FILE…] [--from-now] [--allow-past]
 
 Runs the bot. Without FILE, the campaigns of COCREATE_CAMPAIGNS (default: the Crunch campaign).
 Platforms: each one whose token is set (DISCORD_TOKEN, TELEGRAM_BOT_TOKEN); the local terminal
@@ -19,7 +19,9 @@ COCREATE_DATA_DIR when the chat ends. The store keeps each campaign's definition
 results, recount, verify and audit need no file.
 
 Options:
-  --from-now    move the schedule so that the first phase opens now (to try a past campaign)
+  --from-now    move the schedule so that the first phase opens now (to try a past campaign);
+                a session the embedded store saved in COCREATE_DATA_DIR is resumed instead
+  --allow-past  start a campaign whose phases are all over (its results are announced at once)
 `,
   simulate: `Usage: cocreate simulate FILE --fans N [--seed S] [--json] [--no-save] [--redis URL]
 
@@ -129,7 +131,7 @@ export const USAGE = `Usage: cocreate <command> [options]     (cocreate <command
   init [FILE] [--yes]                     write a new campaign file from a few questions
   validate FILE…                          check campaign files; one "ok" line per valid file
   schema                                  print the JSON Schema of campaign files (for editors)
-  run [FILE…] [--from-now]                run the bot (the local terminal chat when no platform token is set)
+  run [FILE…] [--from-now] [--allow-past] run the bot (the local terminal chat when no platform token is set)
   simulate FILE --fans N [--seed S] [--json] [--redis URL]
                                           play the whole campaign in virtual time with a synthetic crowd
   results ID [--format json|csv|manifest] [--no-ballots] [--chart DIR]

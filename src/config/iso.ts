@@ -1,24 +1,26 @@
 /**
  * ISO 8601 instants and durations as campaign files write them (DESIGN invariant 8): an
- * instant always carries its offset, a duration is strictly positive. Parsing keeps the
- * instant's own offset, so calendar durations (P1M) are added in the offset the author wrote.
+ * instant always carries its offset, a duration is strictly positive, and both stay within
+ * the bounds of src/model/time-bounds.ts (instants in the years 2000 to 2099, each kind of
+ * duration its own plausible span). Parsing keeps the instant's own offset, so calendar
+ * durations (P1M) are added in the offset the author wrote.
  */
 import { DateTime, Duration } from 'luxon';
+import { checkInstant, parseDuration as boundedDuration, type DurationKind } from '../model/time-bounds';
 
 export type Parsed<T> = { readonly ok: true; readonly value: T } | { readonly ok: false; readonly message: string };
 
 const DATE_TIME = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(?::\d{2}(?:[.,]\d{1,9})?)?/;
 const OFFSET = /(?:Z|[+-]\d{2}(?::?\d{2})?)$/i;
-// Y M W D, then T H M S; each number may carry a fraction. Luxon checks the order.
-const DURATION = /^P(?:\d+(?:[.,]\d+)?[YMWD])*(?:T(?:\d+(?:[.,]\d+)?[HMS])+)?$/;
+/** Longest instant text: 2026-03-02T09:00:00.123456789+01:00 is 35 characters. */
+const MAX_INSTANT_TEXT = 40;
 
 const INSTANT_EXAMPLE = 'such as 2026-03-02T09:00:00+01:00 or 2026-03-02T08:00:00Z';
-const DURATION_EXAMPLE = 'such as P5W (5 weeks), P3D (3 days), PT12H (12 hours) or P1M (1 month)';
 
 /** Parses an instant that names its offset; refuses local times, dates alone and impossible dates. */
 export function parseInstant(text: string): Parsed<DateTime> {
-  const found = JSON.stringify(text);
-  if (!DATE_TIME.test(text)) {
+  const found = JSON.stringify(text.length > MAX_INSTANT_TEXT ? `${text.slice(0, MAX_INSTANT_TEXT - 3)}...` : text);
+  if (text.length > MAX_INSTANT_TEXT || !DATE_TIME.test(text)) {
     return { ok: false, message: `expected an ISO 8601 date and time with an offset, ${INSTANT_EXAMPLE}; found ${found}` };
   }
   if (!OFFSET.test(text)) {
@@ -28,22 +30,20 @@ export function parseInstant(text: string): Parsed<DateTime> {
   if (!value.isValid) {
     return { ok: false, message: `expected a real date and time, ${INSTANT_EXAMPLE}; found ${found} (${value.invalidExplanation ?? 'invalid'})` };
   }
+  // The year as written (in its own offset), and so within the instants the model allows.
+  const bounded = value.year >= 2000 && value.year <= 2099 && checkInstant(value.toMillis()).ok;
+  if (!bounded) return { ok: false, message: `expected an instant in the years 2000 to 2099, ${INSTANT_EXAMPLE}; found ${found}` };
   return { ok: true, value };
 }
 
-/** Parses a strictly positive ISO 8601 duration (P5W, PT12H, P1M…). */
-export function parseDuration(text: string): Parsed<Duration> {
-  if (text.startsWith('-')) {
-    return { ok: false, message: `expected a duration longer than zero, ${DURATION_EXAMPLE}; found ${JSON.stringify(text)}, which is negative` };
-  }
-  const value = DURATION.test(text) && text !== 'P' ? Duration.fromISO(text) : undefined;
-  if (value === undefined || !value.isValid) {
-    return { ok: false, message: `expected an ISO 8601 duration, ${DURATION_EXAMPLE}; found ${JSON.stringify(text)}` };
-  }
-  if (!Object.values(value.toObject()).some((n) => n > 0)) {
-    return { ok: false, message: `expected a duration longer than zero, ${DURATION_EXAMPLE}; found ${JSON.stringify(text)}` };
-  }
-  return { ok: true, value };
+/**
+ * Parses a strictly positive ISO 8601 duration (P5W, PT12H, P1M…) that a duration of `kind`
+ * may take (a phase by default): see DURATION_BOUNDS in src/model/time-bounds.ts.
+ */
+export function parseDuration(text: string, kind: DurationKind = 'phase'): Parsed<Duration> {
+  const checked = boundedDuration(text, kind);
+  if (!checked.ok) return { ok: false, message: checked.message };
+  return { ok: true, value: Duration.fromISO(text.trim()) };
 }
 
 /**

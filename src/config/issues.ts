@@ -37,6 +37,9 @@ export function describeValue(value: unknown): string {
   if (typeof value === 'number' || typeof value === 'bigint') return `the number ${String(value)}`;
   if (typeof value === 'boolean') return String(value);
   if (Array.isArray(value)) return 'a list';
+  if (value instanceof Date) return 'a date, not text (a `!!timestamp` tag or an unquoted date made it one)';
+  if (value instanceof Uint8Array) return 'binary data, not text (a `!!binary` tag made it so)';
+  if (value instanceof Map || value instanceof Set) return 'a YAML set or ordered map (a `!!set`, `!!omap` or `!!pairs` tag)';
   return 'a mapping';
 }
 
@@ -70,6 +73,8 @@ function hintFor(expected: string, found: unknown): string {
     return ` (write it in quotes: "${String(found)}")`;
   }
   if (expected === 'object' && found === null) return ' (write {} for an empty mapping)';
+  if (expected === 'string' && found instanceof Date) return `: remove the tag and write it in quotes, such as "${found.toISOString().replace('.000Z', 'Z')}"`;
+  if (expected === 'string' && found instanceof Uint8Array) return ': remove the tag and write the text itself, in quotes';
   return '';
 }
 
@@ -214,7 +219,20 @@ export function fromZodIssues(issues: readonly z.core.$ZodIssue[], schema: z.Zod
   const paths = (issue: z.core.$ZodIssue): Path => issue.path.map((step) => (typeof step === 'symbol' ? String(step) : step));
   // zod 4 may run an array's or string's length check after a wrong type; keep the type error only.
   const wrongType = new Set(issues.filter((i) => i.code === 'invalid_type').map((i) => paths(i).join('.')));
+  // Several bounds may fail on one value (1e308 is neither a safe integer nor at most 1000):
+  // only the tightest is said, so that the lines never contradict each other.
+  const tightest = new Map<string, z.core.$ZodIssue>();
+  for (const issue of issues) {
+    if (issue.code !== 'too_big' && issue.code !== 'too_small') continue;
+    const key = `${paths(issue).join('.')}\u0000${issue.code}`;
+    const kept = tightest.get(key);
+    const limit = (i: z.core.$ZodIssue) => Number(i.code === 'too_big' ? i.maximum : i.code === 'too_small' ? i.minimum : 0);
+    if (kept === undefined || (issue.code === 'too_big' ? limit(issue) < limit(kept) : limit(issue) > limit(kept))) tightest.set(key, issue);
+  }
+  const loose = (issue: z.core.$ZodIssue) =>
+    (issue.code === 'too_big' || issue.code === 'too_small') && tightest.get(`${paths(issue).join('.')}\u0000${issue.code}`) !== issue;
   return issues
     .filter((issue) => issue.code === 'invalid_type' || !wrongType.has(paths(issue).join('.')))
+    .filter((issue) => !loose(issue))
     .flatMap((issue) => translate(issue as AnyIssue, paths(issue), schema, root));
 }

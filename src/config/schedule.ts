@@ -5,6 +5,7 @@
  */
 import type { DateTime } from 'luxon';
 import type { PhaseWindow, TimedPhase } from '../model/campaign';
+import { checkInstant } from '../model/time-bounds';
 import { describeSpan, formatInstant, parseDuration, parseInstant } from './iso';
 import type { Issue, Path } from './issues';
 
@@ -87,7 +88,18 @@ export function chainPhases(steps: readonly ChainStep[]): Chain {
 }
 
 function computeEnd(step: ChainStep, start: DateTime, next: ChainStep | undefined, issues: Issue[]): DateTime | undefined {
-  if (step.duration !== undefined) return plus(start, step.duration);
+  if (step.duration !== undefined) {
+    const end = plus(start, step.duration);
+    // Each value is bounded on its own; their sum must stay a date a campaign may use too.
+    if (!end.isValid || end.year > 2099 || !checkInstant(end.toMillis()).ok) {
+      issues.push({
+        path: [...step.path, 'duration'],
+        message: `\`${step.phase}\` would end ${end.isValid ? `at ${formatInstant(end)}` : 'at no real date'} (its start ${formatInstant(start)} plus ${step.duration}), after 2099: every phase ends before 2100-01-01T00:00:00Z`,
+      });
+      return undefined;
+    }
+    return end;
+  }
   if (next?.start === undefined) {
     issues.push(noDuration(step, next));
     return undefined;

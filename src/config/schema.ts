@@ -14,6 +14,7 @@ import { z } from 'zod';
 import { normalizeForDuplicate } from '../engine/text';
 import { DEFAULT_COLORS, DEFAULT_ELIGIBILITY, DEFAULT_PROPOSAL_RULES, DEFAULT_REMINDERS, DEFAULT_REVEAL_RULE, DEFAULT_VOTE_RULE } from '../model/campaign';
 import { isoDurationOf, parseDuration, parseInstant, type Parsed } from './iso';
+import type { DurationKind } from '../model/time-bounds';
 
 /** Campaign and category ids: safe inside a Redis hash tag `{id}` and in chat commands. */
 export const ID_PATTERN = /^[a-z0-9-]+$/;
@@ -22,6 +23,11 @@ export const ID_MAX_LENGTH = 64;
 export const MAX_PROPOSAL_LENGTH = 1000;
 /** Most candidates in one vote: a Discord select menu shows at most 25 choices. */
 export const MAX_CANDIDATES = 25;
+/**
+ * Most categories in one campaign. Real campaigns have a handful (Crunch: seven; a city's
+ * budget: one per district); the limit keeps validation, `simulate` and every reveal fast.
+ */
+export const MAX_CATEGORIES = 500;
 
 const DISCORD_ID = /^\d{1,20}$/;
 const TELEGRAM_USER = /^(\d{1,20}|admins)$/;
@@ -71,8 +77,12 @@ function platformId(pattern: RegExp, kind: string, expected: string) {
 const id = checkedString(idProblem).meta({ title: 'id', pattern: ID_PATTERN.source, maxLength: ID_MAX_LENGTH });
 /** An ISO 8601 instant with its offset (JSON Schema's `date-time`). */
 const instant = fromParsed(parseInstant).meta({ title: 'instant', format: 'date-time' });
-/** A strictly positive ISO 8601 duration (JSON Schema's `duration`). */
-const duration = fromParsed(parseDuration).meta({ title: 'duration', format: 'duration' });
+/**
+ * A strictly positive ISO 8601 duration (JSON Schema's `duration`) within the bounds of its
+ * kind (DURATION_BOUNDS in src/model/time-bounds.ts).
+ */
+const durationOf = (kind: DurationKind) => fromParsed((text) => parseDuration(text, kind)).meta({ title: 'duration', format: 'duration' });
+const duration = durationOf('phase');
 const discordId = platformId(DISCORD_ID, 'Discord id', 'a Discord id (digits only, in quotes), such as "123456789012345678"');
 /** A Telegram user id, or `admins`: every administrator of the campaign's Telegram chats. */
 const telegramUser = platformId(TELEGRAM_USER, 'Telegram user id or `admins`', 'a Telegram user id (digits only, in quotes), such as "123456789", or "admins" for the administrators of the chat');
@@ -275,7 +285,7 @@ export const colorsSchema = z.strictObject({
 
 const reminderSchema = z.strictObject({
   phase: z.enum(['propose', 'shortlist', 'vote']).describe('The phase whose end is announced (`shortlist` reminds the curators).'),
-  before: duration.describe('How long before the phase closes (`PT24H`, `PT2H`, `P3D`; a month counts 30 days).'),
+  before: durationOf('reminder').describe('How long before the phase closes (`PT24H`, `PT2H`, `P3D`; a month counts 30 days).'),
 });
 
 export const remindersSchema = z
@@ -284,7 +294,7 @@ export const remindersSchema = z
   .superRefine((reminders, ctx) => {
     const seen = new Map<string, number>();
     reminders.forEach((r, index) => {
-      const parsed = parseDuration(r.before);
+      const parsed = parseDuration(r.before, 'reminder');
       const key = `${r.phase}/${parsed.ok ? parsed.value.toMillis() : r.before}`;
       const first = seen.get(key);
       if (first === undefined) seen.set(key, index);
@@ -305,8 +315,8 @@ const eligibilityRoles = z.strictObject({
 });
 
 const eligibilityRules = {
-  minAccountAge: duration.optional().describe('The fan\'s account must be at least this old. Known on Discord only. Absent: no rule.'),
-  minMemberAge: duration.optional().describe('The fan must have joined the server (guild) at least this long ago. Known on Discord only. Absent: no rule.'),
+  minAccountAge: durationOf('age').optional().describe('The fan\'s account must be at least this old. Known on Discord only. Absent: no rule.'),
+  minMemberAge: durationOf('age').optional().describe('The fan must have joined the server (guild) at least this long ago. Known on Discord only. Absent: no rule.'),
   requireRoles: eligibilityRoles.optional().describe('The fan must hold at least one of these roles. Absent: no rule.'),
   excludeRoles: eligibilityRoles.optional().describe('A fan holding any of these roles is refused. Absent: no rule.'),
   excludeUsers: userListsSchema.optional().describe('These user ids (digits, in quotes) are refused. Absent: no rule.'),
@@ -328,7 +338,7 @@ export const eligibilitySchema = z.strictObject({
 
 const rateSchema = z.strictObject({
   max: z.int().min(1).max(10_000).describe('How many actions one fan may take in any window of `per`.'),
-  per: duration.describe('The length of the sliding window.'),
+  per: durationOf('window').describe('The length of the sliding window.'),
 });
 
 /** Per-fan sliding windows. */
@@ -451,16 +461,21 @@ export const campaignFileSchema = z.strictObject({
     description: lines('Per-fan anti-spam windows. Absent: no limit.', '', 'The window slides: a fan who proposed 5 ideas between 9:00 and 9:40 with `{ max: 5, per: PT1H }` may propose again from 10:00, when the first leaves the window, and is told how long to wait. A refused attempt does not count.'),
     examples: [{ proposals: { max: 5, per: 'PT1H' }, likes: { max: 60, per: 'PT10M' } }],
   }),
-  retention: duration.optional().meta({
+  retention: durationOf('retention').optional().meta({
     description: lines('How long after each category\'s reveal its raw fan data is kept. Absent: kept until erased.', '', 'After `retention` (such as `P90D`) from a category\'s reveal, a scheduled job purges its raw fan data: every ballot loses its voter (it is kept under an anonymous key, so the results and `cocreate recount` do not change), likes lose their fans (the counts stay), ideas lose their author\'s account and name (the text stays; the published results keep the credit they announced). Without `retention`, fan data is kept until erased.'),
     examples: ['P90D'],
   }),
+  allowLinks: z
+    .boolean()
+    .default(false)
+    .describe('Whether fans\' `http(s)://` links stay clickable (always without a preview or embed). By default no fan text can form a link on Discord or Telegram: bare URLs, `www.…`, `example.com`, `t.me/…` and `discord.gg/…` are shown inert. Either way a fan\'s `/command` never becomes a command Telegram members could tap.'),
   categories: z
     .array(categorySchema)
     .min(1)
+    .max(MAX_CATEGORIES)
     .meta({
       description: lines(
-        'What fans are asked: one or more categories.',
+        `What fans are asked: one or more categories, at most ${MAX_CATEGORIES} (a campaign file is at most 2 MiB).`,
         '',
         '**A category\'s `proposals`, `shortlist`, `vote` or `reveal` replaces the campaign\'s entirely**, then the defaults apply. With `proposals: { minLength: 10, maxLength: 500 }` at the campaign and `proposals: { perFan: 1 }` in a category, that category has `minLength: 3, maxLength: 280, perFan: 1`.',
         '',

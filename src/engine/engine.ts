@@ -9,7 +9,7 @@
  * audits, and answers. The checks handlers share live in src/engine/shared.
  */
 import { refuse, type Refusal } from '../model/refusals';
-import { fanKey, type Actor, type CampaignSpec, type CategorySpec } from '../model/campaign';
+import { categoryById, fanKey, type Actor, type CampaignSpec, type CategorySpec } from '../model/campaign';
 import type { AuditEntry, AuditRecord } from '../model/audit';
 import type { Standing } from '../model/events';
 import type { CategoryResults } from '../model/records';
@@ -132,7 +132,7 @@ export class Engine {
   async onJob(job: PhaseJob): Promise<void> {
     const { store, outbox } = this.ctx.deps;
     const campaign = this.ctx.campaigns.get(job.campaignId);
-    const category = campaign?.categories.find((c) => c.id === job.categoryId);
+    const category = campaign && categoryById(campaign, job.categoryId);
     if (!campaign || !category) return;
     const state = await store.getState(campaign.id, category.id);
     if (job.kind === 'retention.purge') {

@@ -26,14 +26,14 @@ const en = {
   'proposal.too-long': 'Your idea is too long: {max} characters at most.',
   'proposal.empty': 'Your idea is empty: write your text after the command.',
   'proposal.duplicate': 'This idea has already been proposed in this category. Like it instead, or propose something different!',
-  'proposal.limit': 'You have reached the limit of {max} ideas in this category. Withdraw one to propose another.',
+  'proposal.limit': 'You have reached the limit of {max} in this category. Withdraw one to propose another.',
   'proposal.unknown': 'There is no such idea. Check its number with /proposals.',
   'proposal.not-owner': 'This idea is not yours: only its author can edit or withdraw it.',
   'proposal.not-active': 'This idea is no longer active (withdrawn, rejected or in review), so that is not possible.',
   'like.already': 'You already like this idea.',
   'like.not-liked': 'You had not liked this idea, so there is nothing to undo.',
   'like.own': 'You cannot like your own idea — share it with your friends instead!',
-  'shortlist.full': 'The shortlist of this category is full ({max} ideas). Remove one first.',
+  'shortlist.full': 'The shortlist of this category is full ({max}). Remove one first.',
   'shortlist.already': 'This idea is already on the shortlist.',
   'shortlist.not-listed': 'This idea is not on the shortlist.',
   'shortlist.rejected': 'This idea was rejected, so it cannot be shortlisted.',
@@ -46,6 +46,8 @@ const en = {
   'reveal.not-tied': 'This idea is not one of the tied ones: pick one of them.',
   'command.invalid': 'That command is not valid. Type /help to see how to use it.',
   'duration.invalid': '“{duration}” is not a valid duration. Use an ISO 8601 duration such as PT2H (two hours) or P1D (one day).',
+  'duration.out-of-range': '“{duration}” is out of bounds: at least one second and at most {max}.',
+  'instant.out-of-range': 'That would move a date to {instant}, outside the years 2000 to 2099 that a campaign may use. Nothing was changed.',
   'store.unavailable': 'We could not confirm that right now. Please try again in a moment: trying again is safe, nothing is ever counted twice.',
   'bot.restarting': 'The bot is restarting: nothing was recorded. Please try again in a minute.',
 
@@ -75,6 +77,7 @@ const en = {
   'status.phase.until': '{phase} until {date}',
   'status.phase.paused': '{phase} (paused)',
   'status.phase.opens': 'opens on {date}',
+  'date.invalid': 'an impossible date ({value})',
 
   // ---------------------------------------------------------------- names
   'name.phase.pending': 'not open yet',
@@ -172,7 +175,7 @@ const en = {
   'local.campaign.list': 'Loaded campaigns: {ids}. Switch with /campaign ID.',
   'local.campaign.unknown': 'No loaded campaign is called “{id}”. Loaded: {ids}.',
   'local.no-campaign': 'No campaign is loaded: start cocreate with a campaign file.',
-  'local.help': 'Commands:',
+  'local.help': 'Commands (an idea’s ID is its number after #, counted 1 … 9, a … z, 10 …: #a is the tenth idea):',
   'local.bye': 'Bye!',
   'usage': 'Usage: {syntax}',
   'usage.unknown': 'Unknown command. Type /help to see them all.',
@@ -236,11 +239,22 @@ const en = {
   'telegram.export.sent': 'I sent you the export in a private chat.',
   'telegram.export.blocked': 'I cannot write to you privately: open a chat with me, press Start, then try again.',
   // ---------------------------------------------------------------- results picture and exports
-  'reply.export': 'Export of “{campaign}” ready: {entries} ideas or options, with authors, likes, shortlist and, once revealed, votes.',
+  'reply.export': 'Export of “{campaign}” ready: {entries}, with authors, likes, shortlist and, once revealed, votes.',
   'export.written': 'Export written: {path}',
   'chart.title': 'Results — {category}',
   'chart.ballots': 'Ballots: {ballots}',
-  'chart.votes': '{votes} votes',
+  'chart.votes': '{votes}',
+  // Counted nouns, chosen by the locale's plural rules (Intl.PluralRules): see formatCount.
+  'count.idea.one': '{n} idea',
+  'count.idea.other': '{n} ideas',
+  'count.like.one': '{n} like',
+  'count.like.other': '{n} likes',
+  'count.ballot.one': '{n} ballot',
+  'count.ballot.other': '{n} ballots',
+  'count.vote.one': '{n} vote',
+  'count.vote.other': '{n} votes',
+  'count.entry.one': '{n} idea or option',
+  'count.entry.other': '{n} ideas or options',
   'chart.winner': 'Winner',
   'chart.by': 'by {author}',
   'chart.empty': 'Nobody voted.',
@@ -283,12 +297,12 @@ const en = {
   'name.risk.fsync-delayed': 'a power loss could lose about the last second of answers',
   'name.risk.failover': 'a failover could lose the last answers a replica had not received yet',
   'name.risk.unpersisted-master': 'the Redis master keeps nothing on disk: if it restarted on its own, it would wipe its replicas',
-  'reply.mydata': 'Everything “{title}” holds about you: {proposals} ideas, {likes} likes, {ballots} ballots. The details are in the attached JSON file.',
+  'reply.mydata': 'Everything “{title}” holds about you: {proposals}, {likes}, {ballots}. The details are in the attached JSON file.',
   'reply.mydata.sent': 'I sent you your data in a private message.',
   'reply.forgetme.confirm': 'This erases you from “{title}”: your ballots in votes still open are withdrawn (you may vote again), ballots already counted stay without your name, your likes are taken back or made anonymous, and your ideas stay without your name. It cannot be undone. To go on: {how}',
   'reply.forgetme': 'Done: “{title}” no longer knows you. Ballots withdrawn: {withdrawn}; kept anonymously in closed votes: {anonymized}. Ideas now anonymous: {proposals}.',
   'reply.fan.erase': '{fan} is erased from “{title}”. Ballots withdrawn: {withdrawn}; kept anonymously: {anonymized}. Ideas now anonymous: {proposals}.',
-  'reply.fan.export': 'The data of {fan} in “{title}”: {proposals} ideas, {likes} likes, {ballots} ballots.',
+  'reply.fan.export': 'The data of {fan} in “{title}”: {proposals}, {likes}, {ballots}.',
   'reply.ban': '{fan} is banned from “{title}”.',
   'reply.ban.already': '{fan} was already banned.',
   'reply.unban': '{fan} is no longer banned.',
@@ -354,14 +368,14 @@ const fr: Catalog = {
   'proposal.too-long': 'Ton idée est trop longue : {max} caractères au maximum.',
   'proposal.empty': 'Ton idée est vide : écris ton texte après la commande.',
   'proposal.duplicate': 'Cette idée a déjà été proposée dans cette catégorie. Soutiens-la avec un j’aime, ou propose autre chose !',
-  'proposal.limit': 'Tu as atteint la limite de {max} idées dans cette catégorie. Retires-en une pour en proposer une autre.',
+  'proposal.limit': 'Tu as atteint la limite de {max} dans cette catégorie. Retires-en une pour en proposer une autre.',
   'proposal.unknown': 'Cette idée n’existe pas. Vérifie son numéro avec /proposals.',
   'proposal.not-owner': 'Cette idée n’est pas la tienne : seul son auteur peut la modifier ou la retirer.',
   'proposal.not-active': 'Cette idée n’est plus active (retirée, rejetée ou en examen) : ce n’est plus possible.',
   'like.already': 'Tu aimes déjà cette idée.',
   'like.not-liked': 'Tu n’avais pas aimé cette idée : rien à annuler.',
   'like.own': 'Tu ne peux pas aimer ta propre idée — partage-la plutôt avec tes amis !',
-  'shortlist.full': 'La présélection de cette catégorie est complète ({max} idées). Retires-en une d’abord.',
+  'shortlist.full': 'La présélection de cette catégorie est complète ({max}). Retires-en une d’abord.',
   'shortlist.already': 'Cette idée est déjà dans la présélection.',
   'shortlist.not-listed': 'Cette idée n’est pas dans la présélection.',
   'shortlist.rejected': 'Cette idée a été rejetée : elle ne peut pas entrer dans la présélection.',
@@ -374,6 +388,8 @@ const fr: Catalog = {
   'reveal.not-tied': 'Cette idée ne fait pas partie des ex æquo : choisis l’une d’elles.',
   'command.invalid': 'Cette commande n’est pas valable. Tape /help pour voir comment l’utiliser.',
   'duration.invalid': '« {duration} » n’est pas une durée valable. Utilise une durée ISO 8601, par exemple PT2H (deux heures) ou P1D (un jour).',
+  'duration.out-of-range': '« {duration} » sort des bornes : au moins une seconde et au plus {max}.',
+  'instant.out-of-range': 'Cela mettrait une date au {instant}, hors des années 2000 à 2099 qu’une campagne peut utiliser. Rien n’a été changé.',
   'store.unavailable': 'Impossible de le confirmer pour l’instant. Réessaie dans un moment : tu peux réessayer sans crainte, rien n’est jamais compté deux fois.',
   'bot.restarting': 'Le bot redémarre : rien n’a été enregistré. Réessaie dans une minute.',
 
@@ -401,6 +417,7 @@ const fr: Catalog = {
   'status.phase.until': '{phase} jusqu’au {date}',
   'status.phase.paused': '{phase} (en pause)',
   'status.phase.opens': 'ouvre le {date}',
+  'date.invalid': 'une date impossible ({value})',
 
   'name.phase.pending': 'pas encore ouverte',
   'name.phase.propose': 'propositions',
@@ -492,7 +509,7 @@ const fr: Catalog = {
   'local.campaign.list': 'Campagnes chargées : {ids}. Change avec /campaign ID.',
   'local.campaign.unknown': 'Aucune campagne chargée ne s’appelle « {id} ». Chargées : {ids}.',
   'local.no-campaign': 'Aucune campagne n’est chargée : lance cocreate avec un fichier de campagne.',
-  'local.help': 'Commandes :',
+  'local.help': 'Commandes (l’ID d’une idée est son numéro après #, compté 1 … 9, a … z, 10 … : #a est la dixième idée) :',
   'local.bye': 'À bientôt !',
   'usage': 'Usage : {syntax}',
   'usage.unknown': 'Commande inconnue. Tape /help pour les voir toutes.',
@@ -555,15 +572,25 @@ const fr: Catalog = {
   'telegram.export.sent': 'Je t’ai envoyé l’export en message privé.',
   'telegram.export.blocked': 'Je ne peux pas t’écrire en privé : ouvre une discussion avec moi, appuie sur Démarrer, puis réessaie.',
   // ---------------------------------------------------------------- image des résultats et exports
-  'reply.export': 'Export de « {campaign} » prêt : {entries} idées ou options, avec auteurs, likes, présélection et, une fois révélés, les votes.',
+  'reply.export': 'Export de « {campaign} » prêt : {entries}, avec auteurs, likes, présélection et, une fois révélés, les votes.',
   'export.written': 'Export écrit : {path}',
   'chart.title': 'Résultats — {category}',
   'chart.ballots': 'Bulletins : {ballots}',
-  'chart.votes': '{votes} voix',
+  'chart.votes': '{votes}',
+  'count.idea.one': '{n} idée',
+  'count.idea.other': '{n} idées',
+  'count.like.one': '{n} j’aime',
+  'count.like.other': '{n} j’aime',
+  'count.ballot.one': '{n} bulletin',
+  'count.ballot.other': '{n} bulletins',
+  'count.vote.one': '{n} voix',
+  'count.vote.other': '{n} voix',
+  'count.entry.one': '{n} idée ou option',
+  'count.entry.other': '{n} idées ou options',
   'chart.winner': 'Gagnant',
   'chart.by': 'par {author}',
   'chart.empty': 'Personne n’a voté.',
-  'usage.export': '/export — écrit les idées et les résultats en fichiers CSV et JSON (managers)',
+  'usage.export': '/export — écrit les idées et les résultats en fichiers CSV et JSON (responsables)',
 
   // ---------------------------------------------------------------- confiance et équité (issue 7)
   'eligibility.banned': 'Tu ne peux pas participer à cette campagne : un curateur t’en a exclu. Contacte les organisateurs si tu penses que c’est une erreur.',
@@ -602,12 +629,12 @@ const fr: Catalog = {
   'name.risk.fsync-delayed': 'une coupure de courant pourrait perdre environ la dernière seconde de réponses',
   'name.risk.failover': 'une bascule pourrait perdre les dernières réponses qu’une réplique n’avait pas encore reçues',
   'name.risk.unpersisted-master': 'le maître Redis ne garde rien sur disque : s’il redémarrait de lui-même, il effacerait ses répliques',
-  'reply.mydata': 'Tout ce que « {title} » sait de toi : {proposals} idées, {likes} j’aime, {ballots} bulletins. Le détail est dans le fichier JSON joint.',
+  'reply.mydata': 'Tout ce que « {title} » sait de toi : {proposals}, {likes}, {ballots}. Le détail est dans le fichier JSON joint.',
   'reply.mydata.sent': 'Je t’ai envoyé tes données en message privé.',
   'reply.forgetme.confirm': 'Ceci t’efface de « {title} » : tes bulletins dans les votes encore ouverts sont retirés (tu pourras revoter), les bulletins déjà comptés restent sans ton nom, tes j’aime sont retirés ou rendus anonymes, et tes idées restent sans ton nom. C’est définitif. Pour continuer : {how}',
   'reply.forgetme': 'C’est fait : « {title} » ne te connaît plus. Bulletins retirés : {withdrawn} ; gardés anonymement dans les votes clos : {anonymized}. Idées devenues anonymes : {proposals}.',
   'reply.fan.erase': '{fan} est effacé de « {title} ». Bulletins retirés : {withdrawn} ; gardés anonymement : {anonymized}. Idées devenues anonymes : {proposals}.',
-  'reply.fan.export': 'Les données de {fan} dans « {title} » : {proposals} idées, {likes} j’aime, {ballots} bulletins.',
+  'reply.fan.export': 'Les données de {fan} dans « {title} » : {proposals}, {likes}, {ballots}.',
   'reply.ban': '{fan} est banni de « {title} ».',
   'reply.ban.already': '{fan} était déjà banni.',
   'reply.unban': '{fan} n’est plus banni.',
@@ -672,8 +699,15 @@ export type MessageParams<K extends MessageKey, V> = { readonly [P in Placeholde
 /** The parameter list of a message: nothing when it has no placeholder, else its parameters. */
 export type ParamArgs<K extends MessageKey, V> = [Placeholder<K>] extends [never] ? [] : [params: MessageParams<K, V>];
 
-/** A template cut into literal text and placeholders. */
-export type Token = string | { readonly placeholder: string };
+/**
+ * A template cut into literal text and placeholders. `within` names the quotes a placeholder
+ * sits in (`« {category} »`, `“{category}”`): its value's own quotes are then written one
+ * level down (see `nestQuotes`), so a quoted title never shows `« … « … » »`.
+ */
+export type Token = string | { readonly placeholder: string; readonly within?: Quote };
+
+/** The opening quote of a quoted placeholder: French guillemets or English double quotes. */
+export type Quote = '«' | '“';
 
 const PLACEHOLDER = /\{(\w+)\}/g;
 const tokenCache = new Map<string, readonly Token[]>();
@@ -689,20 +723,53 @@ export function messageTokens(locale: Locale, key: MessageKey): readonly Token[]
   return tokens;
 }
 
+// An opening quote right before a placeholder (French puts a space inside its guillemets)…
+const OPENS = /(«|“)[ \u00a0\u202f]?$/u;
+// …and the matching closing quote right after it.
+const CLOSING: { readonly [Q in Quote]: RegExp } = { '«': /^[ \u00a0\u202f]?»/u, '“': /^”/u };
+
 function splitTemplate(template: string): Token[] {
   const tokens: Token[] = [];
   let last = 0;
   for (const match of template.matchAll(PLACEHOLDER)) {
-    if (match.index > last) tokens.push(template.slice(last, match.index));
-    tokens.push({ placeholder: match[1] ?? '' });
-    last = match.index + match[0].length;
+    const before = template.slice(last, match.index);
+    if (before.length > 0) tokens.push(before);
+    const end = match.index + match[0].length;
+    const opening = OPENS.exec(template.slice(0, match.index))?.[1] as Quote | undefined;
+    const within = opening !== undefined && CLOSING[opening].test(template.slice(end)) ? opening : undefined;
+    tokens.push({ placeholder: match[1] ?? '', ...(within ? { within } : {}) });
+    last = end;
   }
   if (last < template.length) tokens.push(template.slice(last));
   return tokens;
 }
 
+/**
+ * A value shown inside `within` quotes, with its own quotes one level down, as typography
+ * nests them: French « … » inside guillemets become “…”, English “…” inside double quotes
+ * become ‘…’. `Le « super » méchant` in `« {category} »` reads `« Le “super” méchant »`.
+ */
+export function nestQuotes(text: string, within: Quote): string {
+  if (within === '«') return text.includes('«') || text.includes('»') ? text.replace(/«[ \u00a0\u202f]*/gu, '“').replace(/[ \u00a0\u202f]*»/gu, '”') : text;
+  return text.includes('“') || text.includes('”') ? text.replaceAll('“', '‘').replaceAll('”', '’') : text;
+}
+
 /** Shown where a parameter is missing at run time (a refusal whose params the engine omitted). */
 export const MISSING_PARAM = '…';
+
+/** Nouns counted in messages; each has a `count.NOUN.one` and a `count.NOUN.other` form. */
+export type CountNoun = 'idea' | 'like' | 'ballot' | 'vote' | 'entry';
+
+const pluralRules: { readonly [L in Locale]: Intl.PluralRules } = { en: new Intl.PluralRules('en'), fr: new Intl.PluralRules('fr') };
+
+/**
+ * `n` and its noun as the locale says them: `1 vote`, `2 votes`, `0 votes` in English;
+ * `0 bulletin`, `1 bulletin`, `2 bulletins` in French (Intl.PluralRules picks the form).
+ */
+export function formatCount(locale: Locale, noun: CountNoun, n: number): string {
+  const form = pluralRules[locale].select(n) === 'one' ? 'one' : 'other';
+  return t(locale, `count.${noun}.${form}` as 'count.idea.one', { n });
+}
 
 /** A number written the way the locale writes it (`1,234` / `1 234`). */
 export function formatNumber(value: number, locale: Locale): string {
@@ -722,7 +789,11 @@ export function formatScalar(value: string | number | undefined, locale: Locale)
 export function t<K extends MessageKey>(locale: Locale, key: K, ...args: ParamArgs<K, string | number>): string {
   const params: Readonly<Record<string, string | number>> = args[0] ?? {};
   return messageTokens(locale, key)
-    .map((token) => (typeof token === 'string' ? token : formatScalar(params[token.placeholder], locale)))
+    .map((token) => {
+      if (typeof token === 'string') return token;
+      const value = formatScalar(params[token.placeholder], locale);
+      return token.within ? nestQuotes(value, token.within) : value;
+    })
     .join('');
 }
 
@@ -743,5 +814,10 @@ function dateFormat(locale: Locale): Intl.DateTimeFormat {
  * `February 18, 2013 at 08:00 AM UTC` / `18 février 2013 à 08:00 UTC`.
  */
 export function formatDate(epochMs: number, locale: Locale): string {
+  // Never throws: a value no `Date` can hold (a corrupt or hostile deadline) is shown as it is.
+  if (!Number.isFinite(epochMs) || Math.abs(epochMs) > MAX_DATE_MS) return t(locale, 'date.invalid', { value: String(epochMs) });
   return dateFormats[locale].format(epochMs);
 }
+
+/** The largest |epoch ms| a JS `Date` (and so `Intl`) holds. */
+const MAX_DATE_MS = 8.64e15;

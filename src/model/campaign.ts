@@ -96,6 +96,23 @@ export interface CategorySpec {
   readonly reveal: RevealRule;
 }
 
+// Built once per list of categories: every command, job and rendered event looks a category
+// up by id, and a scan of the list made a whole campaign cost the square of its categories.
+const categoryIndexes = new WeakMap<readonly CategorySpec[], ReadonlyMap<string, CategorySpec>>();
+
+/**
+ * The category `id` of the campaign, or undefined when it declares none. Constant time: the
+ * index is built on the first look-up of a campaign's category list and kept with the list.
+ */
+export function categoryById(campaign: Pick<CampaignSpec, 'categories'>, id: string): CategorySpec | undefined {
+  let index = categoryIndexes.get(campaign.categories);
+  if (index === undefined) {
+    index = new Map(campaign.categories.map((c) => [c.id, c]));
+    categoryIndexes.set(campaign.categories, index);
+  }
+  return index.get(id);
+}
+
 export interface DiscordChannelRef { readonly guild: string; readonly channel: string }
 export interface TelegramChatRef { readonly chat: string }
 
@@ -128,6 +145,11 @@ export interface CampaignSpec {
   readonly reminders?: readonly ReminderSpec[];
   /** Eligibility, anti-spam limits and data retention (issue 7); absent: none. */
   readonly trust?: TrustSpec;
+  /**
+   * Whether fans' text may hold links (`http(s)://…` URLs), always shown without a preview.
+   * Absent or false, the default: no fan text can form a link on any platform.
+   */
+  readonly allowLinks?: boolean;
 }
 
 /** `#rrggbb` colours of the results picture. */

@@ -44,6 +44,9 @@ export const REFUSAL_CODES = [
   // commands
   'command.invalid',
   'duration.invalid',
+  // time bounds (src/model/time-bounds.ts): a duration or an instant past what a campaign may mean
+  'duration.out-of-range',
+  'instant.out-of-range',
   // receipts
   'receipt.none',
   // infrastructure: the store could not confirm; nothing was recorded, try again

@@ -4,6 +4,7 @@
  */
 import { stringify } from 'csv-stringify/sync';
 import type { ExportDocument } from '../engine/commands';
+import { isoInstant } from '../model/time-bounds';
 
 /** The columns of the CSV, in order (one line per idea or fixed option). */
 export const EXPORT_COLUMNS = [
@@ -31,7 +32,7 @@ export function exportCsv(doc: ExportDocument): string {
       rows.push([
         doc.campaign, c.id, neutralizeFormula(c.title), c.phase, e.id, neutralizeFormula(e.text),
         neutralizeFormula(e.author ?? ''), e.platform ?? '', e.status, e.likes,
-        e.createdAt === undefined ? '' : new Date(e.createdAt).toISOString(),
+        e.createdAt === undefined ? '' : isoInstant(e.createdAt),
         e.shortlisted ? 'yes' : 'no', e.votes ?? '', e.winnerRank ?? '', c.ballots ?? '',
       ]);
     }
@@ -43,15 +44,15 @@ export function exportCsv(doc: ExportDocument): string {
 export function exportJson(doc: ExportDocument): string {
   return `${JSON.stringify({
     ...doc,
-    exportedAt: new Date(doc.exportedAt).toISOString(),
+    exportedAt: isoInstant(doc.exportedAt),
     categories: doc.categories.map((c) => ({
       ...c,
-      entries: c.entries.map((e) => ({ ...e, ...(e.createdAt === undefined ? {} : { createdAt: new Date(e.createdAt).toISOString() }) })),
+      entries: c.entries.map((e) => ({ ...e, ...(e.createdAt === undefined ? {} : { createdAt: isoInstant(e.createdAt) }) })),
     })),
   }, null, 2)}\n`;
 }
 
 /** A file name for the export: the campaign id and the date, e.g. `crunch-2013-04-15.csv`. */
 export function exportFileName(doc: ExportDocument, extension: 'csv' | 'json'): string {
-  return `${doc.campaign}-${new Date(doc.exportedAt).toISOString().slice(0, 10)}.${extension}`;
+  return `${doc.campaign}-${isoInstant(doc.exportedAt).slice(0, 10)}.${extension}`;
 }

@@ -8,11 +8,11 @@
 import { COUNTED_REFUSALS, type Refusal } from '../model/refusals';
 import type { Command, CommandResult, PhaseChange, Success } from '../engine/commands';
 import type { CampaignEvent, ListedProposal } from '../model/events';
-import type { CampaignSpec, CategorySpec, Locale, Phase } from '../model/campaign';
+import { categoryById, type CampaignSpec, type CategorySpec, type Locale, type Phase } from '../model/campaign';
 import type { CategoryResults, Proposal, Winner } from '../model/records';
 import type { DurabilityStatus } from '../model/durability';
 import { cleanText } from '../engine/text';
-import { formatDate, formatScalar, messageTokens, t, type MessageKey, type ParamArgs } from '../i18n/messages';
+import { formatCount, formatDate, formatScalar, messageTokens, nestQuotes, t, type CountNoun, type MessageKey, type ParamArgs } from '../i18n/messages';
 
 /**
  * Trusted text, or `{ fan }`: untrusted fan text or display name, escaped by each platform.
@@ -28,6 +28,11 @@ export interface FanPart {
 /** A message before its platform escapes it; lines are separated by `'\n'` inside string parts. */
 export interface RenderedMessage {
   readonly parts: readonly Part[];
+  /**
+   * Whether fan parts may form links (the campaign's `allowLinks`): then `http(s)://` URLs in
+   * them stay links, shown without a preview. Absent or false: no fan part can form a link.
+   */
+  readonly allowLinks?: boolean;
 }
 
 /** What fills a placeholder: trusted text, a number (written in the locale), or parts. */
@@ -51,11 +56,18 @@ function valueParts(value: Value | undefined, locale: Locale): readonly Part[] {
   return [formatScalar(value, locale)];
 }
 
-/** The message `key` with its placeholders filled by (possibly untrusted) parts. */
+/**
+ * The message `key` with its placeholders filled by (possibly untrusted) parts; a value that
+ * sits in quotes has its own quotes one level down (`nestQuotes`).
+ */
 function fillLoose(locale: Locale, key: MessageKey, params: Readonly<Record<string, Value | undefined>>): Part[] {
-  return messageTokens(locale, key).flatMap((token) =>
-    typeof token === 'string' ? [token] : valueParts(params[token.placeholder], locale),
-  );
+  return messageTokens(locale, key).flatMap((token) => {
+    if (typeof token === 'string') return [token];
+    const parts = valueParts(params[token.placeholder], locale);
+    const within = token.within;
+    if (within === undefined) return parts;
+    return parts.map((part) => (typeof part === 'string' ? nestQuotes(part, within) : { ...part, fan: nestQuotes(part.fan, within) }));
+  });
 }
 
 function fill<K extends MessageKey>(locale: Locale, key: K, ...args: ParamArgs<K, Value>): Part[] {
@@ -86,7 +98,7 @@ function categoryTitle(campaign: CampaignSpec, categoryId: string): Value {
 }
 
 function findCategory(campaign: CampaignSpec, categoryId: string): CategorySpec | undefined {
-  return campaign.categories.find((c) => c.id === categoryId);
+  return categoryById(campaign, categoryId);
 }
 
 function phaseName(locale: Locale, phase: Phase): string {
@@ -150,7 +162,12 @@ function resultsBlock(locale: Locale, campaign: CampaignSpec, r: CategoryResults
 
 /** An announcement of the engine, in `locale`. Category titles come from `campaign`. */
 export function renderEvent(event: CampaignEvent, campaign: CampaignSpec, locale: Locale): RenderedMessage {
-  return message(eventLines(event, campaign, locale));
+  return withLinks(message(eventLines(event, campaign, locale)), campaign);
+}
+
+/** The message with the campaign's link policy (inert unless the campaign allows links). */
+function withLinks(msg: RenderedMessage, campaign: CampaignSpec): RenderedMessage {
+  return campaign.allowLinks === true ? { ...msg, allowLinks: true } : msg;
 }
 
 function eventLines(event: CampaignEvent, campaign: CampaignSpec, locale: Locale): Line[] {
@@ -200,7 +217,7 @@ function eventLines(event: CampaignEvent, campaign: CampaignSpec, locale: Locale
  * refusal's params, and the command's own category, campaign and duration, fill it in).
  */
 export function renderResult(result: CommandResult, command: Command, campaign: CampaignSpec, locale: Locale): RenderedMessage {
-  return result.ok ? message(successLines(result, command, campaign, locale)) : renderRefusal(result, command, campaign, locale);
+  return result.ok ? withLinks(message(successLines(result, command, campaign, locale)), campaign) : renderRefusal(result, command, campaign, locale);
 }
 
 /** A refusal's message. Every string parameter is treated as fan text (it may echo input). */
@@ -208,8 +225,18 @@ export function renderRefusal(refusal: Refusal, command: Command, campaign: Camp
   const fromEngine: Record<string, Value> = {};
   for (const [name, value] of Object.entries(refusal.params ?? {})) fromEngine[name] = typeof value === 'number' ? value : fan(value);
   if (typeof refusal.params?.waitMs === 'number') fromEngine.wait = formatWait(refusal.params.waitMs, locale);
-  return message([fillLoose(locale, refusal.code, { ...refusalContext(command, campaign), ...fromEngine })]);
+  for (const [name, noun] of Object.entries(COUNTED_PARAMS[refusal.code] ?? {})) {
+    const n = refusal.params?.[name];
+    if (typeof n === 'number') fromEngine[name] = formatCount(locale, noun, n);
+  }
+  return withLinks(message([fillLoose(locale, refusal.code, { ...refusalContext(command, campaign), ...fromEngine })]), campaign);
 }
+
+/** Refusal parameters that a message says with their noun ("3 ideas", "1 idée"). */
+const COUNTED_PARAMS: Readonly<Partial<Record<Refusal['code'], Readonly<Record<string, CountNoun>>>>> = {
+  'proposal.limit': { max: 'idea' },
+  'shortlist.full': { max: 'idea' },
+};
 
 function refusalContext(command: Command, campaign: CampaignSpec): Record<string, Value> {
   const context: Record<string, Value> = { campaign: fan(command.campaignId) };
@@ -271,7 +298,7 @@ function successLines(result: Success, command: Command, campaign: CampaignSpec,
     case 'export':
       return [fill(locale, 'reply.export', {
         campaign: fan(campaign.title),
-        entries: result.export.categories.reduce((n, c) => n + c.entries.length, 0),
+        entries: formatCount(locale, 'entry', result.export.categories.reduce((n, c) => n + c.entries.length, 0)),
       })];
     case 'ban':
       return [fill(locale, result.changed ? 'reply.ban' : 'reply.ban.already', { fan: fan(result.fan), title: campaign.title })];
@@ -284,7 +311,11 @@ function successLines(result: Success, command: Command, campaign: CampaignSpec,
       ];
     case 'mydata':
     case 'fan.export': {
-      const counts = { proposals: result.data.proposals.length, likes: result.data.likes.length, ballots: result.data.ballots.length };
+      const counts = {
+        proposals: formatCount(locale, 'idea', result.data.proposals.length),
+        likes: formatCount(locale, 'like', result.data.likes.length),
+        ballots: formatCount(locale, 'ballot', result.data.ballots.length),
+      };
       return result.type === 'mydata'
         ? [fill(locale, 'reply.mydata', { title: campaign.title, ...counts })]
         : [fill(locale, 'reply.fan.export', { fan: fan(result.fan), title: campaign.title, ...counts })];
@@ -442,16 +473,52 @@ function breakMentions(text: string): string {
   return text.replaceAll('@', `@${ZWSP}`);
 }
 
+// A dot inside a word (`example.com`, `t.me`, `discord.gg`, `www.x`, also the ideographic and
+// fullwidth dots some linkifiers take), and the `:` of `scheme://`: where a link would form.
+const LINK_DOT = /(?<=[\p{L}\p{N}_-])[.\u3002\uff0e\uff61](?=[\p{L}\p{N}])/gu;
+const SCHEME = /:(?=\/\/)/g;
+
+/**
+ * Fan text that no platform turns into a link: a zero-width space after each dot inside a
+ * word and after the `:` of `scheme://`, so neither a bare URL (`https://…`, `www.…`,
+ * `example.com`) nor Telegram's domains and `t.me/…` nor Discord's `discord.gg/…` is
+ * recognised. The text reads the same.
+ */
+export function inertLinks(text: string): string {
+  return text.replace(LINK_DOT, `$&${ZWSP}`).replace(SCHEME, `:${ZWSP}`);
+}
+
+// Where Telegram forms a bot command: a `/` that no word character, `/`, `<` or `>` precedes,
+// followed by a letter, digit or `_` (its entity parser, `match_bot_commands` in tdlib).
+const BOT_COMMAND = /(?<![\p{L}\p{N}\p{M}_/<>])\/(?=[A-Za-z0-9_])/gu;
+
+/**
+ * Fan text in which Telegram forms no bot command: a zero-width space after the `/` of each
+ * `/word`. Telegram makes `/start` anywhere in a message a command that sends itself to the
+ * chat when tapped, so an idea could otherwise make fans send commands. URLs keep their
+ * slashes (each follows a word character or another `/`).
+ */
+export function inertCommands(text: string): string {
+  return text.replace(BOT_COMMAND, `/${ZWSP}`);
+}
+
+// `http(s)://` then anything but spaces, angle brackets and quotes.
+const LINK_URL = /\bhttps?:\/\/[^\s<>"]+/giu;
+
 /**
  * Telegram HTML (`parse_mode: 'HTML'`). Every part is entity-escaped (a campaign title may hold
- * `&`); fan parts are also cleaned and their `@` broken so that they can never mention anyone.
+ * `&`); fan parts are also cleaned and their `@` broken so that they can never mention anyone,
+ * their `/commands` made inert, and their links too unless the campaign allows links (the
+ * adapter sends every message with link previews disabled).
  */
 export function toTelegramHtml(msg: RenderedMessage): string {
   return msg.parts.map((part) => {
     if (typeof part === 'string') return escapeHtml(part);
-    const name = escapeHtml(breakMentions(cleanText(part.fan)));
+    const clean = breakMentions(cleanText(part.fan));
     const id = mentionedId(part, 'telegram');
-    return id === undefined ? name : `<a href="tg://user?id=${id}">${name}</a>`;
+    // Inside the mention's own link no other link can form: the name is shown as written.
+    if (id !== undefined) return `<a href="tg://user?id=${id}">${escapeHtml(clean)}</a>`;
+    return escapeHtml(inertCommands(msg.allowLinks === true ? clean : inertLinks(clean)));
   }).join('');
 }
 
@@ -480,20 +547,38 @@ export const DISCORD_MAX_LENGTH = 2000;
 const DISCORD_SPECIAL = /[\\*_~`|>#\-[\]()<]/g;
 
 function escapeDiscord(text: string): string {
-  return breakMentions(text.replace(DISCORD_SPECIAL, '\\$&'));
+  return inertLinks(breakMentions(text.replace(DISCORD_SPECIAL, '\\$&')));
+}
+
+/**
+ * Fan text for Discord when the campaign allows links: each `http(s)://` URL kept whole inside
+ * `<…>` (a link, with no embed), the text around it escaped as usual and inert.
+ */
+function escapeDiscordWithLinks(text: string): string {
+  let out = '';
+  let last = 0;
+  for (const match of text.matchAll(LINK_URL)) {
+    out += escapeDiscord(text.slice(last, match.index));
+    out += match[0].includes('@') ? escapeDiscord(match[0]) : `<${match[0]}>`;
+    last = match.index + match[0].length;
+  }
+  return out + escapeDiscord(text.slice(last));
 }
 
 /**
  * Discord markdown, as one or more messages of at most 2000 characters each (split at line
  * breaks; a longer line is cut, each cut marked with `…`). Fan parts are cleaned, their
- * markdown (`\ * _ ~ \` | > # - [ ] ( )`, so masked links) and `<` escaped, and their `@`
- * broken: they can neither format, link, nor ping, even without `allowed_mentions`.
+ * markdown (`\ * _ ~ \` | > # - [ ] ( )`, so masked links) and `<` escaped, their `@`
+ * broken and their bare links made inert: they can neither format, link, nor ping, even
+ * without `allowed_mentions`. A campaign that allows links keeps `http(s)://` URLs as links
+ * without embeds (`<url>`).
  */
 export function toDiscordMarkdown(msg: RenderedMessage): string[] {
   const text = msg.parts.map((part) => {
     if (typeof part === 'string') return part;
     const id = mentionedId(part, 'discord');
-    return id === undefined ? escapeDiscord(cleanText(part.fan)) : `<@${id}>`;
+    if (id !== undefined) return `<@${id}>`;
+    return msg.allowLinks === true ? escapeDiscordWithLinks(cleanText(part.fan)) : escapeDiscord(cleanText(part.fan));
   }).join('');
   return splitMessage(text, DISCORD_MAX_LENGTH, safeCut);
 }

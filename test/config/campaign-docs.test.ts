@@ -75,7 +75,7 @@ describe('the campaign-file reference', () => {
     const reference = renderCampaignReference();
     expect(reference).toContain(`| \`proposals.maxLength\` | whole number | \`${DEFAULT_PROPOSAL_RULES.maxLength}\` | 1 to 1,000 |`);
     expect(reference).toContain('| `categories[].options` | list of text | none | 2 to 25 entries |');
-    expect(reference).toContain('| `categories` | list of mappings | required | at least 1 entry |');
+    expect(reference).toContain('| `categories` | list of mappings | required | 1 to 500 entries |');
   });
 
   it('links a key that takes the same keys as a section to that section instead of repeating them', () => {

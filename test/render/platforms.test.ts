@@ -87,7 +87,8 @@ describe('toDiscordMarkdown', () => {
 
   it('breaks @everyone and role mentions, and escapes masked links', () => {
     expect(toDiscordMarkdown(fanOnly('@everyone <@&123> [click](https://evil.example)'))).toEqual([
-      `@${ZWSP}everyone \\<@${ZWSP}&123\\> \\[click\\]\\(https://evil.example\\)`,
+      // The URL is inert too (a zero-width space after `https:` and inside `evil.example`).
+      `@${ZWSP}everyone \\<@${ZWSP}&123\\> \\[click\\]\\(https:${ZWSP}//evil.${ZWSP}example\\)`,
     ]);
   });
 

@@ -14,15 +14,14 @@ import { CliError } from '../cli-error';
 import { CommandGate } from '../command-gate';
 import { redisEndpointOf } from '../../config/env';
 import { embeddedRuntime, loadState, saveState, statePath, type DurabilityReport } from '../runtime';
-import { shiftSpec } from '../../config/definition';
-import { shiftToNowBy } from '../shift-to-now';
+import { prepareCampaigns } from '../prepare-campaigns';
 import { startPlatforms, type RunningPlatform } from '../start-platforms';
 import { connectRedis, rememberDefinitions } from '../stored-campaign';
 import { USAGES } from '../usage';
 
 /** Runs until the local chat ends or a SIGINT/SIGTERM; then drains, saves and closes. */
 export async function runCommand(rest: readonly string[]): Promise<number> {
-  const { positionals, values } = parseCommandArgs(rest, { 'from-now': { type: 'boolean' } }, USAGES.run);
+  const { positionals, values } = parseCommandArgs(rest, { 'from-now': { type: 'boolean' }, 'allow-past': { type: 'boolean' } }, USAGES.run);
   // Installed first: a SIGTERM during the start is honoured once started, never a hard kill.
   const signalled = new Promise<string>((resolve) => {
     process.once('SIGINT', () => resolve('SIGINT'));
@@ -33,18 +32,19 @@ export async function runCommand(rest: readonly string[]): Promise<number> {
   const logger = createLogger({ level: config.logLevel, secrets: secretsOf(config) });
   const files = positionals.length > 0 ? positionals : config.campaigns;
   const clock = new SystemClock();
-  const loaded = loadCampaigns(files).map((c) => {
-    if (!values['from-now']) return { ...c, shiftMs: 0 };
-    const shiftMs = shiftToNowBy(c.spec, clock.now());
-    return { ...c, spec: shiftSpec(c.spec, shiftMs), shiftMs };
+  const onRedis = redisEndpointOf(config) !== undefined;
+  const prepared = await prepareCampaigns(loadCampaigns(files), {
+    now: clock.now(), fromNow: values['from-now'] === true, allowPast: values['allow-past'] === true,
+    dataDir: onRedis ? null : config.dataDir, notice: (line) => process.stderr.write(`cocreate: ${line}\n`),
   });
+  if (!prepared.ok) throw new CliError(prepared.message);
+  const loaded = prepared.campaigns;
   const specs = loaded.map((c) => c.spec);
   const metrics = new Metrics();
   const onError = (error: unknown, context: string) => logger.error({ err: error, context }, `${context}: ${error instanceof Error ? error.message : String(error)}`);
 
   // Redis when REDIS_URL (or REDIS_SENTINELS) is set (durable, several processes); else the
   // embedded memory store, saved to COCREATE_DATA_DIR when the chat ends.
-  const onRedis = redisEndpointOf(config) !== undefined;
   const embedded = onRedis ? null : embeddedRuntime({ campaigns: specs, clock, metrics, onError });
   // The drain is done below, before the platforms stop: close() then only closes.
   // One warning line; with the local terminal chat (which shares the terminal, see `lifecycle`
@@ -52,7 +52,7 @@ export async function runCommand(rest: readonly string[]): Promise<number> {
   const localChat = !config.discord && !config.telegram;
   const onWarning = (message: string, durability: DurabilityReport) => (localChat ? logger.debug : logger.warn).call(logger, { durability }, `durability: ${message}`);
   const runtime = onRedis ? await connectRedis({ campaigns: specs, clock, env, metrics, onError, onWarning, drainMs: 0 }) : embedded!;
-  if (embedded && !values['from-now']) {
+  if (embedded) {
     for (const spec of specs) await loadState(embedded.store, spec.id, statePath(spec.id, config.dataDir));
   }
   let onPlatforms = false;

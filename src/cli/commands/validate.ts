@@ -2,6 +2,7 @@
 import { formatProblem, loadCampaignFile } from '../../config/loader';
 import { parseCommandArgs } from '../args';
 import { CliError } from '../cli-error';
+import { pastCampaignWarning } from '../past-campaigns';
 import { USAGES } from '../usage';
 
 /** Prints `ok FILE` per valid file, else one `FILE:LINE:COL path: message` line per problem; the exit code. */
@@ -13,6 +14,8 @@ export async function validateCommand(rest: readonly string[]): Promise<number> 
     const loaded = loadCampaignFile(file);
     if (loaded.ok) {
       process.stdout.write(`ok ${file}\n`);
+      const past = pastCampaignWarning(file, loaded.spec, Date.now());
+      if (past) process.stdout.write(`${past}\n`);
     } else {
       failed = true;
       for (const problem of loaded.problems) process.stdout.write(`${formatProblem(problem)}\n`);

@@ -5,6 +5,7 @@
  */
 import { refuse } from '../../model/refusals';
 import { fanKey, type Actor, type CampaignSpec } from '../../model/campaign';
+import { isoInstant } from '../../model/time-bounds';
 import type { CommandResult, FanDataDocument } from '../commands';
 import { isFanKey } from '../eligibility';
 import { pseudonymousVoterKey } from '../manifest';
@@ -78,7 +79,7 @@ export const trustHandlers: HandlerTable<'ban' | 'unban' | 'bans' | 'mydata' | '
 export async function fanDocument(ctx: EngineContext, campaign: CampaignSpec, fan: string): Promise<FanDataDocument> {
   const records = await ctx.deps.store.fanData(campaign.id, fan);
   const ban = await ctx.deps.store.getBan(campaign.id, fan);
-  const iso = (ms: number) => new Date(ms).toISOString();
+  const iso = isoInstant;
   return {
     campaign: campaign.id, fan, exportedAt: iso(ctx.deps.clock.now()),
     proposals: records.proposals.map((p) => ({

@@ -6,6 +6,7 @@
  */
 import { auditActor, type AuditEntry, type AuditRecord, type AuditValue } from '../../model/audit';
 import type { Actor, CampaignSpec } from '../../model/campaign';
+import { isoInstant } from '../../model/time-bounds';
 import type { Command } from '../commands';
 import { requireCampaign, type EngineContext } from './context';
 import { OPTION_ID_MAX, selectCategories, findCategory } from './lookup';
@@ -78,7 +79,7 @@ export async function phaseSnapshot(ctx: EngineContext, campaign: CampaignSpec, 
     if (!state) continue;
     out.set(category.id, {
       categoryId: category.id,
-      value: { phase: state.phase, paused: state.pausedAt !== null, deadline: state.deadline === null ? null : new Date(state.deadline).toISOString() },
+      value: { phase: state.phase, paused: state.pausedAt !== null, deadline: state.deadline === null ? null : isoInstant(state.deadline) },
     });
   }
   return out;

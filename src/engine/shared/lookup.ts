@@ -4,7 +4,7 @@
  * before it reaches the store, unknown ids refused as such.
  */
 import { refuse, type Refusal } from '../../model/refusals';
-import type { Actor, CampaignSpec, CategorySpec, Platform } from '../../model/campaign';
+import { categoryById, type Actor, type CampaignSpec, type CategorySpec, type Platform } from '../../model/campaign';
 import type { ListedProposal } from '../../model/events';
 import type { Proposal } from '../../model/records';
 import type { EngineContext } from './context';
@@ -12,9 +12,9 @@ import type { EngineContext } from './context';
 /** The longest proposal or option id a command may carry; anything longer is unknown. */
 export const OPTION_ID_MAX = 32;
 
-/** The category `id` of the campaign, if it declares one. */
+/** The category `id` of the campaign, if it declares one (an index look-up, not a scan). */
 export function findCategory(campaign: CampaignSpec, id: string): CategorySpec | undefined {
-  return campaign.categories.find((c) => c.id === id);
+  return categoryById(campaign, id);
 }
 
 /** Every category when `id` is absent, the one named otherwise, or null when it names none. */

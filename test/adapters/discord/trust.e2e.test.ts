@@ -111,7 +111,7 @@ describe('trust and fairness on Discord, end to end', () => {
 
   it('sends a fan their data as a JSON file only they see, then erases them on confirmation', async () => {
     const mine = fake.slash(veteran, 'mydata');
-    expect(await answered(mine)).toMatch(/^Tout ce que « Confiance » sait de toi : 1 idées, 0 j’aime, 0 bulletins/);
+    expect(await answered(mine)).toMatch(/^Tout ce que « Confiance » sait de toi : 1 idée, 0 j’aime, 0 bulletin/);
     expect(mine.callbacks[0]?.data.flags).toBe(64);
     const name = `trust-e2e-discord-${veteran.id}.json`;
     expect(finalAnswer(mine).files).toEqual([name]);
@@ -120,6 +120,6 @@ describe('trust and fairness on Discord, end to end', () => {
 
     expect(await answered(fake.slash(veteran, 'forgetme'))).toMatch(/C’est définitif\. Pour continuer : \/oublie-moi confirmer: oui, efface-moi$/);
     expect(await answered(fake.slash(veteran, 'forgetme', { confirm: 'yes' }))).toMatch(/^C’est fait : « Confiance » ne te connaît plus\. .* Idées devenues anonymes : 1\.$/);
-    expect(await answered(fake.slash(veteran, 'mydata'))).toMatch(/0 idées, 0 j’aime, 0 bulletins/);
+    expect(await answered(fake.slash(veteran, 'mydata'))).toMatch(/0 idée, 0 j’aime, 0 bulletin/);
   });
 });

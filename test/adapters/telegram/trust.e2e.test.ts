@@ -74,7 +74,7 @@ describe('trust and fairness on Telegram, end to end', () => {
     const doc = await fake.waitForMessage(privateChat, (m) => m.document !== undefined);
     expect(doc.document!.filename).toBe('tg-trust-telegram-1001.json');
     expect(JSON.parse(doc.document!.content)).toMatchObject({ fan: 'telegram:1001', proposals: [{ id: '1', text: 'I am your father', authorName: 'Alice' }] });
-    expect(doc.text).toMatch(/^Everything “Trust on Telegram” holds about you: 1 ideas, 0 likes, 0 ballots/);
+    expect(doc.text).toMatch(/^Everything “Trust on Telegram” holds about you: 1 idea, 0 likes, 0 ballots/);
     expect((await say(alice, '/forgetme')).text).toMatch(/It cannot be undone\. To go on: \/forgetme confirm$/);
     expect((await say(alice, '/forgetme confirm')).text).toBe('Done: “Trust on Telegram” no longer knows you. Ballots withdrawn: 0; kept anonymously in closed votes: 0. Ideas now anonymous: 1.');
   });
