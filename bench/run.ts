@@ -149,10 +149,11 @@ const SECTIONS: readonly { readonly name: string; readonly inDefault: boolean; r
 const OPTIONS = ['ballots', 'acks', 'fans', 'rate', 'categories', 'simulate-fans', 'runs', 'profile-dir'] as const;
 
 async function main(): Promise<void> {
-  const { values } = parseArgs({
+  const parsed = parseArgs({
     options: { 'no-write': { type: 'boolean' }, only: { type: 'string' }, ...Object.fromEntries(OPTIONS.map((o) => [o, { type: 'string' as const }])) },
   });
-  const only = values.only;
+  const values: Readonly<Record<string, string | boolean | undefined>> = parsed.values;
+  const only = parsed.values.only;
   const names = SECTIONS.map((section) => section.name);
   if (only !== undefined && !names.includes(only)) throw new Error(`--only takes ${names.join(', ')}, not ${only}`);
   const extra = [only ? ` --only ${only}` : '', ...OPTIONS.map((o) => (typeof values[o] === 'string' ? ` --${o} ${values[o]}` : ''))].join('');
