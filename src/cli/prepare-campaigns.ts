@@ -25,15 +25,25 @@ export interface PrepareOptions {
 }
 
 /** A campaign to start: its spec and how far its schedule was moved from the file's (ms). */
-export interface PreparedCampaign { readonly spec: CampaignSpec; readonly shiftMs: number }
+export interface PreparedCampaign {
+  readonly spec: CampaignSpec;
+  readonly shiftMs: number;
+  /** Whether the state the embedded store saved is loaded (false: the campaign starts afresh). */
+  readonly resume: boolean;
+}
 
 export type Prepared<T> = { readonly ok: true; readonly campaigns: (T & PreparedCampaign)[] } | { readonly ok: false; readonly message: string };
 
-/** The spec a saved embedded session was played with, or null when none is saved. */
-async function savedSpec(path: string): Promise<CampaignSpec | null> {
+/**
+ * A session the embedded store saved: its spec, and whether it is over (every category revealed,
+ * as after `simulate`). A session whose time passed meanwhile is resumed: its missed transitions apply.
+ */
+async function savedSession(path: string): Promise<{ readonly spec: CampaignSpec; readonly over: boolean } | null> {
   try {
-    const saved = JSON.parse(await readFile(path, 'utf8')) as { spec?: CampaignSpec };
-    return saved.spec ?? null;
+    const saved = JSON.parse(await readFile(path, 'utf8')) as { spec?: CampaignSpec; store?: { results?: readonly unknown[] } };
+    if (!saved.spec) return null;
+    const revealed = saved.store?.results?.length ?? 0;
+    return { spec: saved.spec, over: revealed >= saved.spec.categories.length };
   } catch {
     return null;
   }
@@ -57,18 +67,23 @@ export async function prepareCampaigns<T extends { readonly spec: CampaignSpec }
             + '(no winner) on its channels. Run it with --from-now to play it now, or with --allow-past to start it anyway.',
         };
       }
-      prepared.push({ ...campaign, spec, shiftMs: 0 });
+      prepared.push({ ...campaign, spec, shiftMs: 0, resume: true });
       continue;
     }
     const path = options.dataDir === null ? null : statePath(spec.id, options.dataDir);
-    const saved = path === null ? null : await savedSpec(path);
-    if (saved !== null && saved.id === spec.id) {
+    const session = path === null ? null : await savedSession(path);
+    const saved = session?.spec.id === spec.id ? session.spec : null;
+    if (saved !== null && !session!.over) {
       options.notice(`resuming campaign "${spec.id}" where the last session left it (saved in ${path}); to start it afresh, delete that file`);
       // The saved schedule is the file's, moved once: by the same amount for every window.
-      prepared.push({ ...campaign, spec: saved, shiftMs: (saved.categories[0]?.revealAt ?? 0) - (spec.categories[0]?.revealAt ?? 0) });
+      prepared.push({ ...campaign, spec: saved, shiftMs: (saved.categories[0]?.revealAt ?? 0) - (spec.categories[0]?.revealAt ?? 0), resume: true });
     } else {
+      if (saved !== null) {
+        options.notice(`campaign "${spec.id}" saved in ${path} is over (every category revealed): starting it afresh from now; `
+          + 'its saved results are replaced when this chat ends (copy the file first to keep them)');
+      }
       const shiftMs = shiftToNowBy(spec, options.now);
-      prepared.push({ ...campaign, spec: shiftSpec(spec, shiftMs), shiftMs });
+      prepared.push({ ...campaign, spec: shiftSpec(spec, shiftMs), shiftMs, resume: false });
     }
   }
   return { ok: true, campaigns: prepared };

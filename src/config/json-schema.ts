@@ -20,8 +20,11 @@ export const CAMPAIGN_SCHEMA_PATH = 'schema/campaign.schema.json';
 /**
  * What parseInstant accepts (iso.ts): date, `T`, hours and minutes, then what Luxon reads of
  * seconds and fractions, then the offset. JSON Schema's `date-time` would refuse `09:00+01:00`.
+ * The date is within the bounds of src/model/time-bounds.ts: the years 2000 to 2099 as written,
+ * and the day on each side that some offset turns into one of them (the exact edge depends on the
+ * offset, which a pattern cannot weigh: zod judges those two days).
  */
-const INSTANT = '^\\d{4}-\\d{2}-\\d{2}T\\d{2}:\\d{2}(?::?\\d{2}(?:[.,]\\d{1,30})?)?(?:[Zz]|[+-]\\d{2}(?::?\\d{2})?)$';
+const INSTANT = '^(?:1999-12-31|20\\d{2}-\\d{2}-\\d{2}|2100-01-01)T\\d{2}:\\d{2}(?::?\\d{2}(?:[.,]\\d{1,30})?)?(?:[Zz]|[+-]\\d{2}(?::?\\d{2})?)$';
 /** What parseDuration accepts: units in ISO order as Luxon reads them, a comma only in seconds, a digit after T, some digit not zero. */
 const DURATION = '^(?=.*[1-9])P(?:\\d{1,20}(?:\\.\\d{1,20})?Y)?(?:\\d{1,20}(?:\\.\\d{1,20})?M)?(?:\\d{1,20}(?:\\.\\d{1,20})?W)?(?:\\d{1,20}(?:\\.\\d{1,20})?D)?'
   + '(?:T(?=\\d)(?:\\d{1,20}(?:\\.\\d{1,20})?H)?(?:\\d{1,20}(?:\\.\\d{1,20})?M)?(?:\\d{1,20}(?:[.,]\\d{1,20})?S)?)?$';

@@ -39,6 +39,17 @@ describe('npm start (run --from-now) and the saved session', () => {
     expect(notices).toEqual([expect.stringMatching(/^resuming campaign "crunch-super-social-movie" where the last session left it \(saved in .*crunch-super-social-movie\.json\); to start it afresh, delete that file$/)]);
   });
 
+  it('starts afresh, and says so, when the saved session is over (a simulated campaign, say)', async () => {
+    const dataDir = mkdtempSync(join(tmpdir(), 'cocreate-over-'));
+    const results = campaign.categories.map((c) => ({ categoryId: c.id }));
+    writeFileSync(statePath(campaign.id, dataDir), JSON.stringify({ spec: campaign, store: { results } }));
+    const notices: string[] = [];
+    const r = await prepareCampaigns([{ spec: campaign }], { now: NOW, fromNow: true, allowPast: false, dataDir, notice: (l) => notices.push(l) });
+    expect(r.ok && r.campaigns[0]?.resume).toBe(false);
+    expect(r.ok && r.campaigns[0]?.spec.categories[0]?.phases[0]?.start).toBe(NOW);
+    expect(notices).toEqual([expect.stringMatching(/^campaign "crunch-super-social-movie" saved in .* is over \(every category revealed\): starting it afresh from now/)]);
+  });
+
   it('moves the schedule to now when nothing was saved', async () => {
     const dataDir = mkdtempSync(join(tmpdir(), 'cocreate-fresh-'));
     const r = await prepareCampaigns([{ spec: campaign }], { now: NOW, fromNow: true, allowPast: false, dataDir, ...quiet });

@@ -28,6 +28,7 @@ const BEYOND_JSON_SCHEMA = [
   /options must differ/, // the same option but for case, accents or spaces
   /the same reminder as entry/, // P1D and PT24H
   /^expected a real date and time/, // 30 February, 25:00
+  /^expected an instant in the years 2000 to 2099/, // 1999-12-31 or 2100-01-01 in an offset that leaves the bounds
 ];
 
 function verdicts(input: unknown) {

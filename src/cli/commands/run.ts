@@ -53,7 +53,7 @@ export async function runCommand(rest: readonly string[]): Promise<number> {
   const onWarning = (message: string, durability: DurabilityReport) => (localChat ? logger.debug : logger.warn).call(logger, { durability }, `durability: ${message}`);
   const runtime = onRedis ? await connectRedis({ campaigns: specs, clock, env, metrics, onError, onWarning, drainMs: 0 }) : embedded!;
   if (embedded) {
-    for (const spec of specs) await loadState(embedded.store, spec.id, statePath(spec.id, config.dataDir));
+    for (const { spec } of loaded.filter((c) => c.resume)) await loadState(embedded.store, spec.id, statePath(spec.id, config.dataDir));
   }
   let onPlatforms = false;
   // Every command goes through the gate (closed on shutdown), counted and logged.
