@@ -55,7 +55,7 @@ const LATENESS_SPREAD_MS = 3_000;
 const RAW_CLIENTS = 50;
 const RAW_PIPELINE = 64;
 
-/** The targets of issue 4 on this 2-core machine. */
+/** The store targets on this 2-core machine. */
 export const TARGETS = {
   ratio: 0.6,
   p99Ms: 5,

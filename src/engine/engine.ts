@@ -9,13 +9,13 @@
  * audits, and answers. The checks handlers share live in src/engine/shared.
  */
 import { refuse, type Refusal } from '../model/refusals';
-import { categoryById, fanKey, type Actor, type CampaignSpec, type CategorySpec } from '../model/campaign';
+import { categoryById, DEFAULT_REMINDER_BEFORE_MS, fanKey, type Actor, type CampaignSpec, type CategorySpec } from '../model/campaign';
 import type { AuditEntry, AuditRecord } from '../model/audit';
 import type { Standing } from '../model/events';
 import type { CategoryResults } from '../model/records';
 import type { PhaseJob } from '../ports/phase-scheduler';
 import type { Command, CommandResult, CommandType, ExportDocument, FanDataDocument } from './commands';
-import { declaredEnd, isTimed, REMINDER_BEFORE_MS } from './lifecycle';
+import { declaredEnd, isTimed } from './lifecycle';
 import type { ResultsManifest } from './manifest';
 import { rolesOf } from './roles';
 import type { CommandOf, Handler } from './handlers/handler';
@@ -143,7 +143,7 @@ export class Engine {
     if (job.kind === 'reminder') {
       if (state.pausedAt !== null || state.deadline === null || !isTimed(state.phase)) return;
       // A job scheduled before reminders were declared per file carries no `beforeMs`: the 24 h one.
-      const beforeMs = job.beforeMs ?? REMINDER_BEFORE_MS;
+      const beforeMs = job.beforeMs ?? DEFAULT_REMINDER_BEFORE_MS;
       // The event id is the idempotency key: one reminder reaches each channel once, even when
       // a restart or an extension schedules it again.
       await outbox.enqueue([event(this.ctx, campaign, category, `reminder.${state.phase}.${beforeMs}`, {

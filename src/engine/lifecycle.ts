@@ -42,9 +42,6 @@ export function isTimed(phase: Phase): phase is TimedPhase {
   return phase === 'propose' || phase === 'shortlist' || phase === 'vote';
 }
 
-/** How long before a deadline the "time is running out" reminder goes out. */
-export const REMINDER_BEFORE_MS = 24 * 60 * 60 * 1000;
-
 /** The phases that get a reminder before they close. */
 export function hasReminder(phase: Phase): phase is 'propose' | 'vote' {
   return phase === 'propose' || phase === 'vote';

@@ -260,7 +260,7 @@ const en = {
   'chart.empty': 'Nobody voted.',
   'usage.export': '/export — write the ideas and results as CSV and JSON files (managers)',
 
-  // ---------------------------------------------------------------- trust and fairness (issue 7)
+  // ---------------------------------------------------------------- trust and fairness
   'eligibility.banned': 'You cannot take part in this campaign: a curator has excluded you. Contact the organisers if you think it is a mistake.',
   'eligibility.excluded': 'You cannot take part in this campaign: its rules exclude your account or one of your roles.',
   'eligibility.role-required': 'This phase is reserved for members with a particular role. Ask the organisers how to get it.',
@@ -592,7 +592,7 @@ const fr: Catalog = {
   'chart.empty': 'Personne n’a voté.',
   'usage.export': '/export — écrit les idées et les résultats en fichiers CSV et JSON (responsables)',
 
-  // ---------------------------------------------------------------- confiance et équité (issue 7)
+  // ---------------------------------------------------------------- confiance et équité
   'eligibility.banned': 'Tu ne peux pas participer à cette campagne : un curateur t’en a exclu. Contacte les organisateurs si tu penses que c’est une erreur.',
   'eligibility.excluded': 'Tu ne peux pas participer à cette campagne : ses règles excluent ton compte ou l’un de tes rôles.',
   'eligibility.role-required': 'Cette phase est réservée aux membres qui ont un rôle particulier. Demande aux organisateurs comment l’obtenir.',

@@ -143,7 +143,7 @@ export interface CampaignSpec {
   readonly colors?: ChartColors;
   /** Reminders before phases close; `DEFAULT_REMINDERS` when absent, none when empty. */
   readonly reminders?: readonly ReminderSpec[];
-  /** Eligibility, anti-spam limits and data retention (issue 7); absent: none. */
+  /** Eligibility, anti-spam limits and data retention; absent: none. */
   readonly trust?: TrustSpec;
   /**
    * Whether fans' text may hold links (`http(s)://…` URLs), always shown without a preview.
@@ -168,10 +168,13 @@ export interface ReminderSpec {
   readonly beforeMs: number;
 }
 
-/** Without a `reminders` key: 24 hours before proposals close and before the vote closes. */
+/** How long before a deadline a reminder goes out when the campaign does not say: 24 hours. */
+export const DEFAULT_REMINDER_BEFORE_MS = 24 * 60 * 60 * 1000;
+
+/** Without a `reminders` key: a day before proposals close and before the vote closes. */
 export const DEFAULT_REMINDERS: readonly ReminderSpec[] = [
-  { phase: 'propose', beforeMs: 24 * 60 * 60 * 1000 },
-  { phase: 'vote', beforeMs: 24 * 60 * 60 * 1000 },
+  { phase: 'propose', beforeMs: DEFAULT_REMINDER_BEFORE_MS },
+  { phase: 'vote', beforeMs: DEFAULT_REMINDER_BEFORE_MS },
 ];
 
 /**
@@ -201,7 +204,7 @@ export function fanKey(actor: Pick<Actor, 'platform' | 'userId'>): string {
 // ---------------------------------------------------------------- trust and fairness
 
 /**
- * Who may take part in one phase (issue 7). Every list is per platform, like `RoleGrants`;
+ * Who may take part in one phase. Every list is per platform, like `RoleGrants`;
  * a platform with an empty list has no requirement. Durations are milliseconds.
  */
 export interface EligibilityRules {

@@ -51,7 +51,7 @@ export const REFUSAL_CODES = [
   'receipt.none',
   // infrastructure: the store could not confirm; nothing was recorded, try again
   'store.unavailable',
-  // trust and fairness (issue 7): eligibility, anti-spam, fans' data rights
+  // trust and fairness: eligibility, anti-spam, fans' data rights
   'eligibility.banned',
   'eligibility.excluded',
   'eligibility.role-required',

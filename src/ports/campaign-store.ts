@@ -171,7 +171,7 @@ export interface CampaignStore {
   listCampaigns(): Promise<string[]>;
   close(): Promise<void>;
 
-  // ---------------------------------------------------------------- trust and fairness (issue 7)
+  // ---------------------------------------------------------------- trust and fairness
 
   /**
    * Per-fan sliding window, atomic: when fewer than `limit.max` actions of `kind` by `fanKey`

@@ -10,7 +10,7 @@ export interface PhaseJob {
   readonly id: string;
   readonly campaignId: string;
   readonly categoryId: string;
-  /** `retention.purge` (issue 7): purges a revealed category's raw fan data. */
+  /** `retention.purge`: purges a revealed category's raw fan data. */
   readonly kind: 'phase.due' | 'reminder' | 'retention.purge';
   /** The phase the job expects the category to be in. */
   readonly from: Phase;

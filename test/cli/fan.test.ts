@@ -1,4 +1,4 @@
-// `cocreate fan export|erase PLATFORM:ID` (issue 7) in a child process, on the embedded store
+// `cocreate fan export|erase PLATFORM:ID` in a child process, on the embedded store
 // a simulation saved: the export lists the fan's ballots, the erasure keeps the recount equal.
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync } from 'node:fs';

@@ -58,7 +58,9 @@ export function describeSchedulerContract(name: string, factory: (options: Sched
       await scheduler.start(record);
       await scheduler.schedule(job('a', 300));
       await h.advance(150);
-      expect(fired).toEqual([]);
+      // On a real clock a loaded machine can spend more than 150 ms in start and schedule; "not before"
+      // is then judged by firedAt below, and the early check only while the job is not yet due.
+      if (h.clock.now() < t0 + 300) expect(fired).toEqual([]);
       await h.advance(300);
       expect(firedIds()).toEqual(['a']);
       expect(fired[0]!.firedAt).toBeGreaterThanOrEqual(t0 + 300);

@@ -1,5 +1,5 @@
 /**
- * The trust-and-fairness part of the CampaignStore contract (issue 7): rate limits, the cap of
+ * The trust-and-fairness part of the CampaignStore contract: rate limits, the cap of
  * proposals per category, refusal counts, bans, a fan's data, erasure and retention purge.
  * Runs against every implementation (memory, Redis, Redis Cluster) like store.contract.ts.
  */

@@ -1,5 +1,5 @@
 /**
- * Issue 7's hostile-input check at the engine's door: fan text and display names from a fuzzer
+ * The hostile-input check at the engine's door: fan text and display names from a fuzzer
  * (control characters, zero-width, RTL overrides, 100 KB strings, emoji, `@everyone`, HTML,
  * markdown links) never crash the engine — every command answers a result or a typed refusal —
  * and whatever the engine then says (replies, lists, announcements) renders inert on Telegram

@@ -1,4 +1,4 @@
-// Issue 7 in the engine: eligibility per phase, the ban list, per-fan limits, the cap per
+// Trust and fairness in the engine: eligibility per phase, the ban list, per-fan limits, the cap per
 // category, refusal counts for managers, /mydata, /forgetme, manager export/erase, retention.
 import { Engine, type ModerationEntry } from '../../src/engine/engine';
 import type { Actor, EligibilityRules } from '../../src/model/campaign';

@@ -26,7 +26,7 @@ export interface CampaignSnapshot {
   /** Proposal id → fan keys that like it. */
   readonly likes: readonly (readonly [string, readonly string[]])[];
   readonly results: readonly CategoryResults[];
-  /** Issue 7 (absent in snapshots written before it). */
+  /** Trust and fairness (absent in snapshots written before it). */
   readonly bans?: readonly BanEntry[];
   readonly refusals?: Readonly<Record<string, number>>;
   readonly erased?: number;
@@ -409,7 +409,7 @@ export class MemoryCampaignStore implements CampaignStore {
     this.campaigns.set(campaignId, campaign);
   }
 
-  // ---------------------------------------------------------------- trust and fairness (issue 7)
+  // ---------------------------------------------------------------- trust and fairness
 
   async hitRateLimit(campaignId: string, fanKey: string, kind: RateKind, limit: RateLimit, now: number): Promise<RateResult> {
     const campaign = this.campaigns.get(campaignId);

@@ -78,9 +78,9 @@ export function campaignsKey(prefix: string = DEFAULT_PREFIX): string {
  *   cat:<c>:tally        hash    option id -> votes (no zero counts)
  *   cat:<c>:ballots:<n>  hash    voterKey -> choice ids joined by ',' (n = ballotBucket(voterKey));
  *                                erased fans' ballots under `erased:<k>` (k from meta `erased`)
- *   bans                 hash    fanKey -> Ban JSON (issue 7)
- *   refusals             hash    refusal code -> count (issue 7)
- *   rate:<kind>:<fan>    zset    a fan's actions in the sliding window: nonce -> time (issue 7)
+ *   bans                 hash    fanKey -> Ban JSON
+ *   refusals             hash    refusal code -> count
+ *   rate:<kind>:<fan>    zset    a fan's actions in the sliding window: nonce -> time
  *   secret               string  the key of the manifest's fan hashes (ensure-secret-2.lua)
  *   audit                list    audit entries as JSON, oldest first
  *   definition           string  the campaign's definition, kept as given (save-definition-2.lua)
@@ -350,7 +350,7 @@ export class RedisCampaignStore implements CampaignStore {
     await this.ballots.drain();
   }
 
-  // ---------------------------------------------------------------- trust and fairness (issue 7)
+  // ---------------------------------------------------------------- trust and fairness
 
   async hitRateLimit(campaignId: string, fanKey: string, kind: RateKind, limit: RateLimit, now: number): Promise<RateResult> {
     const nonce = `${now}-${randomBytes(6).toString('hex')}`;

@@ -26,9 +26,9 @@ export enum ScriptCode {
   ShortlistRejected = 15,
   VoteAlreadyCast = 16,
   VoteNotShortlisted = 17,
-  /** Issue 7: the category holds `maxTotal` proposals. */
+  /** Trust and fairness: the category holds `maxTotal` proposals. */
   CategoryFull = 18,
-  /** Issue 7: a per-fan sliding window is full (the reply's second element is the wait in ms). */
+  /** Trust and fairness: a per-fan sliding window is full (the reply's second element is the wait in ms). */
   RateLimited = 19,
 }
 

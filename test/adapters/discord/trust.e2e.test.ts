@@ -1,5 +1,5 @@
 /**
- * End to end (issue 7) on Discord: the real `cocreate run` drives discord.js against the local
+ * End to end, trust and fairness, on Discord: the real `cocreate run` drives discord.js against the local
  * fake. A campaign with an account-age rule refuses a fan whose account (read from the
  * snowflake of their id) is too recent, with the wait, in French; a curator bans a fan; a fan
  * gets their data as a JSON attachment in a reply only they see, then erases themself.

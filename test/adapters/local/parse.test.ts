@@ -131,7 +131,7 @@ describe('parseLocalCommand: mistakes', () => {
   });
 });
 
-describe('parseLocalCommand: trust and fairness (issue 7)', () => {
+describe('parseLocalCommand: trust and fairness', () => {
   it.each<[string, CommandBody]>([
     ['/mydata', { type: 'mydata' }],
     ['/forgetme confirm', { type: 'forgetme' }],

@@ -1,5 +1,5 @@
 /**
- * End to end (issue 7) on Telegram: the real `cocreate run` against the local fake Bot API. A
+ * End to end, trust and fairness, on Telegram: the real `cocreate run` against the local fake Bot API. A
  * fan who proposes faster than the campaign allows is told how long to wait; a curator bans a
  * fan by replying to their message; /mydata arrives as a JSON file in a private chat; /forgetme
  * asks for confirmation, then erases the fan.
